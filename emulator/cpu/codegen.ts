@@ -1,0 +1,306 @@
+// Generates the interpreter from the instruction table (emulator/isa/table.ts), its encoding
+// (emulator/isa/encoding.ts) and its semantic routines (emulator/isa/semantics.ts).
+//
+// The result is two JavaScript functions compiled once per process with `new Function`:
+//   run(limit)  the hot loop: one `switch` over the one-byte opcodes, operands decoded inline,
+//               memory reached through the soft-TLB fast path, lazy flags in the state array;
+//   cold(pc)    one cold (two-byte opcode) instruction, called from run's escape case.
+// Both keep to what V8 optimises well (PERFORMANCE.md): int32 locals, typed arrays, no closures or
+// exceptions on the hot path, faults signalled by return values. An instruction that faults jumps
+// to the exception exit before it has written anything, so faults are precise.
+
+import { FORMS, ESCAPE, type Form, type OperandKind } from '../isa/table.js';
+import { layoutOf, isMemKind, isRegKind, validRegNibble, dispBytes } from '../isa/encoding.js';
+import { kindSize } from '../isa/table.js';
+import { SEMANTICS, trunc, type Ctx, type OperandCode, type Access } from '../isa/semantics.js';
+import { S, Vec } from './state.js';
+import { Lazy } from './flags.js';
+
+/** log2 of the soft TLB's entry count (direct-mapped by virtual page number). */
+export const SOFT_TLB_BITS = 10;
+export const SOFT_TLB_SIZE = 1 << SOFT_TLB_BITS;
+/** Instructions whose page offset is above this are fetched through the slow path. */
+export const FETCH_FAST_LIMIT = 4096 - 16;
+
+/**
+ * Where a form's code goes: inline in the hot loop, in the warm function (one-byte opcodes that
+ * are rare enough to pay for a call), or in the cold function (two-byte opcodes).
+ */
+type Mode = 'hot' | 'warm' | 'cold';
+
+/**
+ * The forms compiled into the hot loop. TurboFan optimises only functions under 60 KiB of
+ * bytecode (--max-optimized-bytecode-size), so the hot loop holds what compiled code runs most;
+ * bench/interpreter checks that it stays optimisable.
+ */
+export function isInline(f: Form): boolean {
+  if (f.cold) return false;
+  switch (f.sem) {
+    case 'nop': case 'mov': case 'alu': case 'test': case 'lea': case 'movzx': case 'movsx':
+    case 'push': case 'pop': case 'call': case 'ret': case 'leave': case 'jmp': case 'jcc':
+    case 'inc': case 'dec': case 'imul': case 'cdq':
+      return f.size === 32 || f.sem === 'movzx' || f.sem === 'movsx' || (f.sem === 'mov' && f.size === 8) || (f.sem === 'test' && f.size === 8);
+    case 'shift':
+      return f.operands[0] === 'r32';
+    default:
+      return false;
+  }
+}
+
+const SUB32 = Lazy.SUB | 2;
+
+/** Read `size` bits at index p of memory (sign-extended). */
+function physLoad(p: string, size: number): string {
+  if (size === 8) return `(M[${p}] << 24 >> 24)`;
+  if (size === 16) return `DV.getInt16(${p}, true)`;
+  return `DV.getInt32(${p}, true)`;
+}
+/** Write `size` bits of v at physical index p of RAM. */
+function physStore(p: string, size: number, v: string): string {
+  if (size === 8) return `M[${p}] = ${v};`;
+  if (size === 16) return `DV.setInt16(${p}, ${v}, true);`;
+  return `DV.setInt32(${p}, ${v}, true);`;
+}
+
+/** Code for one form's case. */
+function genForm(form: Form, mode: Mode): string {
+  const sem = SEMANTICS[form.sem];
+  if (!sem) throw new Error(`codegen: no semantic routine ${form.sem}`);
+  if (sem.coldOnly && mode === 'hot') throw new Error(`codegen: ${form.mnemonic} must not be inline`);
+  const l = layoutOf(form);
+  const access = sem.access(form);
+  // The exception exit: the pending exception is delivered with EIP still on this instruction.
+  const exc = mode === 'hot' ? 'break exc;' : 'return cpu.deliverPending(n);';
+  const afterSlow = mode === 'hot' ? 'fpage = 1;' : '';
+  const ud = `{ cpu.raise(${Vec.UD}, -1); ${exc} }`;
+  const out: string[] = [];
+  let off = l.opcodeBytes; // constant offset of the next field from pc
+  let dispVar = false;      // whether offsets past the mem operand add dsz
+
+  // Register operands: the regs byte, with the validity check of its nibbles.
+  const regExpr: string[] = [];
+  if (l.regOperands.length > 0) {
+    out.push(`rb = M[pc + ${off}];`);
+    const kinds = l.regOperands.map((i) => form.operands[i]);
+    l.regOperands.forEach((i, j) => { regExpr[i] = j === 0 ? '(rb & 15)' : '(rb >> 4)'; });
+    // One table lookup validates the whole byte: VALID_REGS[pattern][rb].
+    out.push(`if (VR${regPattern(kinds as RegKind[])}[rb] === 0) ${ud}`);
+    off += 1;
+  }
+  // Memory operand: base/index nibbles, scale, displacement; ea computed with R[8] = 0.
+  if (l.memOperand >= 0) {
+    const d = off + 2;
+    out.push(`b0 = M[pc + ${off}]; b1 = M[pc + ${off + 1}]; dsz = DS[b1];`);
+    out.push(`if ((dsz | MB[b0]) > 4) ${ud}`);
+    out.push(`ea = R[b0 & 15] + (R[b0 >> 4] << (b1 & 3)) + (dsz === 0 ? 0 : dsz === 1 ? M[pc + ${d}] << 24 >> 24 : DV.getInt32(pc + ${d}, true)) | 0;`);
+    off += 2;
+    dispVar = true;
+  }
+  // Immediates.
+  const immExpr: string[] = [];
+  for (const im of l.imms) {
+    const at = dispVar ? `pc + dsz + ${off}` : `pc + ${off}`;
+    const v = `i${im.operand}`;
+    let e: string;
+    if (im.bytes === 1) e = im.kind === 'i8' ? `M[${at}]` : `(M[${at}] << 24 >> 24)`;
+    else if (im.bytes === 2) e = `DV.getUint16(${at}, true)`;
+    else e = `DV.getInt32(${at}, true)`;
+    out.push(`${v} = ${e};`);
+    immExpr[im.operand] = v;
+    off += im.bytes;
+  }
+  const len = dispVar ? `(dsz + ${off})` : `${off}`;
+  const next = `((eip + ${len}) | 0)`;
+
+  // Memory access primitives. A translation yields an index into memory: the RAM location, or
+  // (for accesses that cross a page or leave RAM) a scratch slot holding the bytes read.
+  const slot = (pvar: string) => (pvar === 'p0' ? 0 : 1);
+  const xlate = (addr: string, bytes: number, write: boolean, pvar: string) =>
+    `t = (${addr} >>> 12) & ${SOFT_TLB_SIZE - 1}; ` +
+    `if (${write ? 'TW' : 'TR'}[t] === (${addr} & -4096) && (${addr} & 4095) <= ${4096 - bytes}) ${pvar} = (${addr} + TA[t]) | 0; ` +
+    `else { ${pvar} = cpu.xslow(${addr}, ${bytes}, ${write ? 1 : 0}, ${slot(pvar)}); ${afterSlow} if (${pvar} < 0) ${exc} }`;
+  const load = (pvar: string, _addr: string, size: number) => physLoad(pvar, size);
+  const store = (pvar: string, addr: string, size: number, v: string) =>
+    `if (${pvar} < RS) { ${physStore(pvar, size, v)} } else cpu.wslow(${addr}, ${size >> 3}, ${v});`;
+
+  // Operand accessors.
+  const o: OperandCode[] = form.operands.map((k: OperandKind, i): OperandCode => {
+    const size = kindSize(k) || form.size;
+    if (isRegKind(k) || k === 'al' || k === 'ax' || k === 'eax' || k === 'cl' || k === 'dx') {
+      const r = isRegKind(k) ? regExpr[i] : k === 'cl' ? '1' : k === 'dx' ? '2' : '0';
+      const get = size === 32 ? `R[${r}]` : size === 16 ? `(R[${r}] << 16 >> 16)` : `(R[${r}] << 24 >> 24)`;
+      const getz = size === 32 ? `R[${r}]` : size === 16 ? `(R[${r}] & 0xffff)` : `(R[${r}] & 0xff)`;
+      const set = (v: string) =>
+        size === 32 ? `R[${r}] = ${v};` : size === 16 ? `R[${r}] = R[${r}] & -65536 | ${v} & 0xffff;` : `R[${r}] = R[${r}] & -256 | ${v} & 0xff;`;
+      return { get, getz, set, ea: '', reg: r };
+    }
+    if (isMemKind(k)) {
+      const get = load('p0', 'ea', size);
+      const getz = size === 32 ? get : size === 16 ? `DV.getUint16(p0, true)` : 'M[p0]';
+      return { get, getz, set: (v) => store('p0', 'ea', size, v), ea: 'ea', reg: '' };
+    }
+    const v = immExpr[i];
+    const getz = k === 's8' || k === 'rel8' ? `(${v} & 0xff)` : v;
+    const get = k === 'i8' ? `(${v} << 24 >> 24)` : k === 'i16' ? `(${v} << 16 >> 16)` : v;
+    return { get, getz, set: () => { throw new Error(`codegen: ${form.mnemonic} writes an immediate`); }, ea: '', reg: '' };
+  });
+
+  // Translate the memory operand as the routine declares, before the body runs.
+  if (l.memOperand >= 0) {
+    const a: Access = access[l.memOperand];
+    const bytes = (kindSize(form.operands[l.memOperand]) || form.size) >> 3;
+    if (a === 'r') out.push(xlate('ea', bytes, false, 'p0'));
+    else if (a === 'w' || a === 'rw') out.push(xlate('ea', bytes, true, 'p0'));
+  }
+
+  const cond = (cc: number): string => {
+    const f = `cpu.cond(${cc})`;
+    switch (cc) {
+      case 4: return `(F[${S.LOP}] !== 0 ? F[${S.LRES}] === 0 : (F[${S.FLAGS}] & 64) !== 0)`;
+      case 5: return `(F[${S.LOP}] !== 0 ? F[${S.LRES}] !== 0 : (F[${S.FLAGS}] & 64) === 0)`;
+      case 8: return `(F[${S.LOP}] !== 0 ? F[${S.LRES}] < 0 : (F[${S.FLAGS}] & 128) !== 0)`;
+      case 9: return `(F[${S.LOP}] !== 0 ? F[${S.LRES}] >= 0 : (F[${S.FLAGS}] & 128) === 0)`;
+      case 2: return `(F[${S.LOP}] === ${SUB32} ? (F[${S.LA}] >>> 0) < (F[${S.LB}] >>> 0) : ${f})`;
+      case 3: return `(F[${S.LOP}] === ${SUB32} ? (F[${S.LA}] >>> 0) >= (F[${S.LB}] >>> 0) : ${f})`;
+      case 6: return `(F[${S.LOP}] === ${SUB32} ? (F[${S.LA}] >>> 0) <= (F[${S.LB}] >>> 0) : ${f})`;
+      case 7: return `(F[${S.LOP}] === ${SUB32} ? (F[${S.LA}] >>> 0) > (F[${S.LB}] >>> 0) : ${f})`;
+      case 12: return `(F[${S.LOP}] === ${SUB32} ? F[${S.LA}] < F[${S.LB}] : ${f})`;
+      case 13: return `(F[${S.LOP}] === ${SUB32} ? F[${S.LA}] >= F[${S.LB}] : ${f})`;
+      case 14: return `(F[${S.LOP}] === ${SUB32} ? F[${S.LA}] <= F[${S.LB}] : ${f})`;
+      case 15: return `(F[${S.LOP}] === ${SUB32} ? F[${S.LA}] > F[${S.LB}] : ${f})`;
+      default: return f;
+    }
+  };
+
+  const ctx: Ctx = {
+    form, size: form.size, arg: form.arg, o, next,
+    done: `eip = ${next};`,
+    jump: (t) => `eip = ${t};`,
+    raise: (vector, code = '-1') => (vector < 0 ? `{ ${exc} }` : `{ cpu.raise(${vector}, ${code}); ${exc} }`),
+    xlate, load, store, cond,
+    outOfLine: (call) => {
+      if (mode === 'hot') throw new Error(`codegen: ${form.mnemonic} needs an out-of-line path`);
+      return `return ${call};`;
+    },
+  };
+  out.push(sem.body(ctx));
+  const name = `${form.mnemonic} ${form.operands.join(', ')}`.trim();
+  return `case ${form.opcode & 0xff}: { // ${name}\n${out.join('\n')}\nbreak; }`;
+}
+
+type RegKind = 'r8' | 'r16' | 'r32' | 'cr';
+
+/** A name for a register-operand pattern, e.g. "r32_r32" (one validity table per pattern). */
+function regPattern(kinds: RegKind[]): string {
+  return kinds.map((k) => (k === 'r16' ? 'r32' : k)).join('_');
+}
+
+/** The validity tables the generated code indexes by the regs byte. */
+function regTables(): string {
+  const patterns = new Map<string, RegKind[]>();
+  for (const f of FORMS) {
+    const l = layoutOf(f);
+    if (l.regOperands.length === 0) continue;
+    const kinds = l.regOperands.map((i) => f.operands[i]) as RegKind[];
+    patterns.set(regPattern(kinds), kinds);
+  }
+  const lines: string[] = [];
+  for (const [name, kinds] of patterns) {
+    const t: number[] = [];
+    for (let rb = 0; rb < 256; rb++) {
+      const nib = [rb & 15, rb >> 4];
+      let ok = kinds.length === 2 || nib[1] === 0;
+      kinds.forEach((k, j) => { if (!validRegNibble(k, nib[j])) ok = false; });
+      t.push(ok ? 1 : 0);
+    }
+    lines.push(`const VR${name} = new Uint8Array([${t.join(',')}]);`);
+  }
+  // DS[b1]: displacement size of mem byte 1, or 5 when invalid. MB[b0]: 5 when a nibble is > 8.
+  const ds: number[] = [];
+  const mb: number[] = [];
+  for (let b = 0; b < 256; b++) {
+    const n = dispBytes(b);
+    ds.push(n < 0 ? 5 : n);
+    mb.push((b & 15) > 8 || b >> 4 > 8 ? 5 : 0);
+  }
+  lines.push(`const DS = new Uint8Array([${ds.join(',')}]);`, `const MB = new Uint8Array([${mb.join(',')}]);`);
+  return lines.join('\n');
+}
+
+const LOCALS = 'let rb = 0, b0 = 0, b1 = 0, dsz = 0, ea = 0, t = 0, p0 = 0, p1 = 0, x = 0, y = 0, z = 0, w = 0, i0 = 0, i1 = 0, i2 = 0;';
+
+/** An out-of-line function for the warm (one-byte) or cold (two-byte) forms. */
+function sideFunction(name: string, forms: Form[], mode: Mode): string {
+  const opcodeAt = mode === 'cold' ? 'M[pc + 1]' : 'M[pc]';
+  return `function ${name}(pc) {
+  let eip = F[${S.EIP}], n = F[${S.NNOW}], limit = F[${S.LIMIT}];
+  const TR = cpu.tagR, TW = cpu.tagW;
+  ${LOCALS}
+  switch (${opcodeAt}) {
+${forms.map((f) => genForm(f, mode)).join('\n')}
+  default: cpu.raise(${Vec.UD}, -1); return cpu.deliverPending(n);
+  }
+  F[${S.EIP}] = eip;
+  return n + 1;
+}`;
+}
+
+/** The source of the interpreter factory: (cpu, R, F, M, DV, TA, RS) => run. */
+export function interpreterSource(): string {
+  const inline = FORMS.filter((f) => isInline(f));
+  const warm = FORMS.filter((f) => !f.cold && !isInline(f));
+  const cold = FORMS.filter((f) => f.cold);
+  const out = `F[${S.EIP}] = eip; F[${S.NNOW}] = n; n = `;
+  const back = `eip = F[${S.EIP}]; fpage = 1; TR = cpu.tagR; TW = cpu.tagW; limit = F[${S.LIMIT}]; continue loop;`;
+  return `"use strict";
+${regTables()}
+${sideFunction('warm', warm, 'warm')}
+${sideFunction('cold', cold, 'cold')}
+function run(limit) {
+  let n = 0, eip = F[${S.EIP}], pc = 0, fpage = 1, fbase = 0;
+  let TR = cpu.tagR, TW = cpu.tagW;
+  ${LOCALS}
+  F[${S.LIMIT}] = limit;
+  loop: while (n < limit) {
+    exc: {
+      if ((eip & -4096) === fpage && (eip & 4095) <= ${FETCH_FAST_LIMIT}) pc = (eip + fbase) | 0;
+      else {
+        F[${S.EIP}] = eip;
+        pc = cpu.fetch(eip);
+        if (pc < 0) break exc;
+        fpage = cpu.fetchPage; fbase = cpu.fetchBase;
+      }
+      switch (M[pc]) {
+${inline.map((f) => genForm(f, 'hot')).join('\n')}
+      case ${ESCAPE}: ${out}cold(pc); ${back}
+      default: ${out}warm(pc); ${back}
+      }
+      n++;
+      continue loop;
+    }
+    // The exception exit: deliver with EIP on the faulting instruction.
+    F[${S.EIP}] = eip;
+    n = cpu.deliverPending(n);
+    ${back}
+  }
+  F[${S.EIP}] = eip;
+  return n;
+}
+return run;`;
+}
+
+export type RunFunction = (limit: number) => number;
+
+type Factory = (cpu: unknown, R: Int32Array, F: Int32Array, M: Uint8Array, DV: DataView, TA: Int32Array, RS: number) => RunFunction;
+let factory: Factory | undefined;
+
+/**
+ * Instantiates the interpreter for one CPU. The source is compiled once per process; each
+ * machine gets its own closure over its own arrays (RS: the RAM size, where scratch slots begin).
+ */
+export function buildInterpreter(cpu: unknown, R: Int32Array, F: Int32Array, M: Uint8Array, TA: Int32Array, ramSize: number): RunFunction {
+  if (!factory) factory = new Function('cpu', 'R', 'F', 'M', 'DV', 'TA', 'RS', interpreterSource()) as Factory;
+  return factory(cpu, R, F, M, new DataView(M.buffer, M.byteOffset, M.byteLength), TA, ramSize);
+}
+
+export { trunc };
