@@ -178,6 +178,14 @@ export class Machine {
     return this.stopped!;
   }
 
+  /**
+   * Whether anything could end the current HLT. Only a hardware interrupt can, and without an
+   * interrupt controller on the bus none is ever delivered.
+   */
+  canWake(): boolean {
+    return false;
+  }
+
   /** Why the machine stopped, or null while it can run. */
   get stopReason(): StopReason | null {
     return this.stopped;

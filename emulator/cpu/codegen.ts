@@ -227,6 +227,14 @@ function regTables(): string {
   return lines.join('\n');
 }
 
+/**
+ * Each machine compiles its own copy of the interpreter (buildInterpreter), closing over that
+ * machine's arrays as constants. With one closure per function V8 specialises the code to them:
+ * no loads of array bases or lengths on the hot path, about a third faster than one shared copy
+ * that takes the CPU as a parameter.
+ */
+const BIND = 'const R = cpu.regs, F = cpu.state, M = cpu.mem8, DV = cpu.memView, TA = cpu.mmu.addend, RS = cpu.ramSize;';
+
 const LOCALS = 'let rb = 0, b0 = 0, b1 = 0, dsz = 0, ea = 0, t = 0, p0 = 0, p1 = 0, x = 0, y = 0, z = 0, w = 0, i0 = 0, i1 = 0, i2 = 0;';
 
 /** An out-of-line function for the warm (one-byte) or cold (two-byte) forms. */
@@ -245,7 +253,7 @@ ${forms.map((f) => genForm(f, mode)).join('\n')}
 }`;
 }
 
-/** The source of the interpreter factory: (cpu, R, F, M, DV, TA, RS) => run. */
+/** The source of the interpreter factory: a function body of (cpu) that returns run(limit). */
 export function interpreterSource(): string {
   const inline = FORMS.filter((f) => isInline(f));
   const warm = FORMS.filter((f) => !f.cold && !isInline(f));
@@ -253,6 +261,7 @@ export function interpreterSource(): string {
   const out = `F[${S.EIP}] = eip; F[${S.NNOW}] = n; n = `;
   const back = `eip = F[${S.EIP}]; fpage = 1; TR = cpu.tagR; TW = cpu.tagW; limit = F[${S.LIMIT}]; continue loop;`;
   return `"use strict";
+${BIND}
 ${regTables()}
 ${sideFunction('warm', warm, 'warm')}
 ${sideFunction('cold', cold, 'cold')}
@@ -291,16 +300,16 @@ return run;`;
 
 export type RunFunction = (limit: number) => number;
 
-type Factory = (cpu: unknown, R: Int32Array, F: Int32Array, M: Uint8Array, DV: DataView, TA: Int32Array, RS: number) => RunFunction;
-let factory: Factory | undefined;
+let source: string | undefined;
+let serial = 0;
 
 /**
- * Instantiates the interpreter for one CPU. The source is compiled once per process; each
- * machine gets its own closure over its own arrays (RS: the RAM size, where scratch slots begin).
+ * Compiles the interpreter for one CPU (about 5 ms). The source is generated once per process;
+ * a per-machine header keeps V8's compilation cache from sharing the functions between machines.
  */
-export function buildInterpreter(cpu: unknown, R: Int32Array, F: Int32Array, M: Uint8Array, TA: Int32Array, ramSize: number): RunFunction {
-  if (!factory) factory = new Function('cpu', 'R', 'F', 'M', 'DV', 'TA', 'RS', interpreterSource()) as Factory;
-  return factory(cpu, R, F, M, new DataView(M.buffer, M.byteOffset, M.byteLength), TA, ramSize);
+export function buildInterpreter(cpu: unknown): RunFunction {
+  source ??= interpreterSource();
+  return new Function('cpu', `// toy86 interpreter, machine ${++serial}\n${source}`)(cpu) as RunFunction;
 }
 
 export { trunc };

@@ -45,6 +45,8 @@ export class CPU {
   readonly mmu: MMU;
   readonly mem8: Uint8Array;
   readonly mem32: Int32Array;
+  /** A DataView of mem8, for the interpreter's 16- and 32-bit accesses. */
+  readonly memView: DataView;
   readonly ramSize: number;
   /**
    * Index in mem8 of the scratch area after RAM: a 16-byte fetch buffer for instructions that
@@ -82,7 +84,8 @@ export class CPU {
     this.tagR = this.mmu.tagRS;
     this.tagW = this.mmu.tagWS;
     this.reset();
-    this.run = buildInterpreter(this, this.regs, this.state, this.mem8, this.mmu.addend, this.ramSize);
+    this.memView = new DataView(this.mem8.buffer, this.mem8.byteOffset, this.mem8.byteLength);
+    this.run = buildInterpreter(this);
   }
 
   /** Power-on state: flat ring 0, paging off, interrupts off (SPEC §2.6). */

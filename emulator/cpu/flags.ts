@@ -4,9 +4,11 @@
 //   state[LOP]  = kind | size code      (0: state[FLAGS] already holds every flag)
 //   state[LA], state[LB], state[LRES]   operands and result, sign-extended from the operation's size
 // and the flags are derived when something reads them (Jcc, SETcc, PUSHFD, an interrupt).
-// ZF, SF and PF follow from the result alone; CF, OF and AF from the kind. INC and DEC keep CF,
-// which they leave in state[FLAGS]. AF is modelled for the arithmetic kinds and reads as 0 after
-// logic, shifts and multiplies, where the SDM leaves it undefined.
+// ZF, SF and PF follow from the result alone; CF, OF and AF from the kind. INC and DEC keep CF:
+// they move the previous operation's kind and operands to state[CF_OP/CF_A/CF_B] (unless the
+// previous operation was itself an INC or DEC), and CF is derived from those. AF is modelled for
+// the arithmetic kinds and reads as 0 after logic, shifts and multiplies, where the SDM leaves it
+// undefined.
 
 import { S, FL } from './state.js';
 
@@ -42,24 +44,29 @@ function u(x: number, m: number): number {
   return m === 0xffffffff ? x >>> 0 : x & m;
 }
 
-/** Carry flag (0 or 1). */
-export function carry(st: Int32Array): number {
-  const op = st[S.LOP];
-  if (op === 0) return st[S.FLAGS] & FL.CF;
+/** Carry out of lazy operation `op` on a and b; `flags` supplies CF when op is 0. */
+function carryOf(op: number, a: number, b: number, flags: number): number {
+  if (op === 0) return flags & FL.CF;
   const m = SIZE_MASK[op & 3];
-  const a = st[S.LA], b = st[S.LB];
   switch (op & ~3) {
     case Lazy.ADD: return u(a, m) + u(b, m) > m ? 1 : 0;
     case Lazy.ADC: return u(a, m) + u(b, m) + 1 > m ? 1 : 0;
     case Lazy.SUB: return u(a, m) < u(b, m) ? 1 : 0;
     case Lazy.SBB: return u(a, m) < u(b, m) + 1 ? 1 : 0;
-    case Lazy.INC: case Lazy.DEC: return st[S.FLAGS] & FL.CF;
     case Lazy.SHL: return b > SIZE_BITS[op & 3] ? 0 : (u(a, m) >>> (SIZE_BITS[op & 3] - b)) & 1;
     case Lazy.SHR: return (u(a, m) >>> (b - 1)) & 1;
     case Lazy.SAR: return (a >> (b - 1)) & 1;
     case Lazy.MUL: return a & 1;
     default: return 0;
   }
+}
+
+/** Carry flag (0 or 1). */
+export function carry(st: Int32Array): number {
+  const op = st[S.LOP];
+  const kind = op & ~3;
+  if (kind === Lazy.INC || kind === Lazy.DEC) return carryOf(st[S.CF_OP], st[S.CF_A], st[S.CF_B], st[S.FLAGS]);
+  return carryOf(op, st[S.LA], st[S.LB], st[S.FLAGS]);
 }
 
 /** Overflow flag (0 or FL.OF). */

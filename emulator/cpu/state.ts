@@ -10,6 +10,8 @@ export const enum S {
   LOP,
   /** Lazy-flags operands and result, each sign-extended from the operation's size. */
   LRES, LA, LB,
+  /** INC and DEC keep CF: the operation and operands CF comes from while LOP is INC or DEC. */
+  CF_OP, CF_A, CF_B,
   CPL,
   CR0, CR2, CR3, CR4,
   IDT_BASE, IDT_LIMIT,

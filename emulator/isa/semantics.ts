@@ -76,8 +76,8 @@ const BYTES = (size: number) => size >> 3;
 function lazy(kind: Lazy, size: number, a: string, b: string, r: string): string {
   return `F[${S.LOP}] = ${kind | sizeCode(size)}; F[${S.LA}] = ${a}; F[${S.LB}] = ${b}; F[${S.LRES}] = ${r};`;
 }
-/** Statement: keep CF in state[FLAGS] before INC/DEC make the rest lazy. */
-const KEEP_CF = `if (F[${S.LOP}] !== 0) F[${S.FLAGS}] = (F[${S.FLAGS}] & ~${FL.CF}) | cpu.carry();`;
+/** Statement: before INC/DEC, keep where CF comes from (emulator/cpu/flags.ts). */
+const KEEP_CF = `w = F[${S.LOP}] & ~3; if (w !== ${Lazy.INC} && w !== ${Lazy.DEC}) { F[${S.CF_OP}] = F[${S.LOP}]; F[${S.CF_A}] = F[${S.LA}]; F[${S.CF_B}] = F[${S.LB}]; }`;
 
 const each = (n: number, a: Access): Access[] => Array.from({ length: n }, () => a);
 const fixed = (...a: Access[]) => () => a;

@@ -1,0 +1,166 @@
+// `toy86 boot` (SPEC §5): build a machine from the command line's flags, load the kernel, run it
+// with the serial console on stdin/stdout, and turn the way it stopped into the exit code.
+
+import { readFileSync, writeSync, openSync, closeSync } from 'node:fs';
+import { Machine, MachineError, MiB, type StopReason } from '../emulator/machine.js';
+import { HostConsole } from '../emulator/host/console.js';
+import { ElfError } from './asm/elf.js';
+import { S, FL } from '../emulator/cpu/state.js';
+
+/** Exit codes of boot, run and debug (SPEC §5). */
+export const enum Exit { PANIC = 250, TRIPLE_FAULT = 251, HALTED = 252, MAX_INSNS = 124 }
+
+/** A user mistake: one line on stderr and this exit code (1 for files, 2 for usage). */
+export class UserError extends Error {
+  constructor(message: string, readonly code: 1 | 2) { super(message); }
+}
+
+/** Parses a size such as 16M, 2M, 512K, 16MiB or a number of bytes. */
+export function parseSize(text: string, what: string): number {
+  const m = /^(\d+)\s*(k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(String(text).trim());
+  if (!m) throw new UserError(`${what}: '${text}' is not a size (examples: 16M, 512K, 1048576)`, 2);
+  const unit = (m[2] ?? '').toLowerCase()[0];
+  const mult = unit === 'k' ? 1024 : unit === 'm' ? MiB : unit === 'g' ? 1024 * MiB : 1;
+  return Number(m[1]) * mult;
+}
+
+/** Parses a count such as 1000000, 1e6 or 0x100. */
+export function parseCount(text: string, what: string): number {
+  const s = String(text).trim();
+  const v = /^0x[0-9a-f]+$/i.test(s) ? parseInt(s, 16) : /^\d+(e\d+)?$/i.test(s) ? Number(s) : NaN;
+  if (!Number.isFinite(v) || v < 0) throw new UserError(`${what}: '${text}' is not a number`, 2);
+  return v;
+}
+
+export interface BootOptions {
+  kernel: string;
+  mem?: string;
+  append?: string;
+  maxInsns?: string;
+  tlb?: string;
+  tlbWays?: string;
+  debugcon?: string;
+}
+
+function readInput(path: string, what: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    throw new UserError(`cannot read ${what} '${path}': ${why}`, 1);
+  }
+}
+
+/** Describes how the machine stopped, for stderr; empty for a power-off. */
+export function describeStop(m: Machine, r: StopReason): string {
+  const regs = () => {
+    const c = m.cpu;
+    const r32 = (i: number) => (c.regs[i] >>> 0).toString(16).padStart(8, '0');
+    const names = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'];
+    const hex = (v: number) => (v >>> 0).toString(16).padStart(8, '0');
+    const st = c.state;
+    return `  ${names.map((n, i) => `${n}=${r32(i)}`).join(' ')}\n` +
+      `  eip=${hex(st[S.EIP])} eflags=${hex(c.eflags())} cpl=${st[S.CPL]} cr0=${hex(st[S.CR0])} cr2=${hex(st[S.CR2])} cr3=${hex(st[S.CR3])} cr4=${hex(st[S.CR4])}`;
+  };
+  switch (r.kind) {
+    case 'triple-fault': {
+      const e = m.lastException;
+      return `toy86: triple fault (a fault while delivering #DF; last exception vector ${e.vector} at eip 0x${(e.eip >>> 0).toString(16).padStart(8, '0')}), after ${m.clock} instructions\n${regs()}`;
+    }
+    case 'halted':
+      return `toy86: the CPU halted with interrupts disabled at eip 0x${(m.cpu.eip >>> 0).toString(16).padStart(8, '0')}, after ${m.clock} instructions\n${regs()}`;
+    case 'limit':
+      return `toy86: stopped after ${m.clock} instructions (--max-insns)\n${regs()}`;
+    default:
+      return '';
+  }
+}
+
+/** Exit code for a stop reason (SPEC §5). */
+export function exitCode(r: StopReason): number {
+  switch (r.kind) {
+    case 'poweroff': return r.code;
+    case 'triple-fault': return Exit.TRIPLE_FAULT;
+    case 'halted': return Exit.HALTED;
+    case 'limit': return Exit.MAX_INSNS;
+    default: return 0;
+  }
+}
+
+/** Builds the machine described by the flags (shared by boot, run and debug). */
+export function createMachine(o: BootOptions, out: { serial: (b: number) => void; debug: (b: number) => void }): Machine {
+  const memSize = o.mem !== undefined ? parseSize(o.mem, '--mem') : undefined;
+  const tlbEntries = o.tlb !== undefined ? parseCount(o.tlb, '--tlb') : undefined;
+  const tlbWays = o.tlbWays !== undefined ? parseCount(o.tlbWays, '--tlb-ways') : undefined;
+  let m: Machine;
+  try {
+    m = new Machine({ memSize, tlbEntries, tlbWays, onSerialOutput: out.serial, onDebugOutput: out.debug });
+  } catch (e) {
+    if (e instanceof MachineError) throw new UserError(e.message, 2);
+    throw e;
+  }
+  const image = readInput(o.kernel, 'kernel');
+  try {
+    m.loadKernel(image, o.append ?? '', 0, o.kernel);
+  } catch (e) {
+    if (e instanceof ElfError || e instanceof MachineError) throw new UserError(e.message, 1);
+    throw e;
+  }
+  return m;
+}
+
+/** Runs `toy86 boot --kernel FILE ...`; resolves to the exit code. */
+export async function boot(o: BootOptions): Promise<number> {
+  // Output is written synchronously so that nothing is lost when the guest powers off.
+  let debugFd = 2;
+  if (o.debugcon) {
+    try { debugFd = openSync(o.debugcon, 'w'); } catch (e) {
+      throw new UserError(`cannot write --debugcon '${o.debugcon}': ${(e as Error).message}`, 1);
+    }
+  }
+  const outBuf: number[] = [];
+  const flush = () => {
+    if (outBuf.length) { writeSync(1, Uint8Array.from(outBuf)); outBuf.length = 0; }
+  };
+  const m = createMachine(o, {
+    serial: (b) => { outBuf.push(b); if (outBuf.length >= 4096) flush(); },
+    debug: (b) => writeSync(debugFd, Uint8Array.of(b)),
+  });
+  const maxInsns = o.maxInsns !== undefined ? parseCount(o.maxInsns, '--max-insns') : Infinity;
+  let quit = false;
+  let wake: (() => void) | null = null;
+  const con = new HostConsole(m, { onQuit: () => { quit = true; wake?.(); }, onInput: () => wake?.() });
+  con.open();
+  try {
+    const CHUNK = 20_000_000;
+    for (;;) {
+      con.deliver();
+      const r = m.run(Math.min(CHUNK, maxInsns - m.clock));
+      flush();
+      if (quit) return 0;
+      if (r.kind === 'limit') {
+        if (m.clock >= maxInsns) { process.stderr.write(describeStop(m, r) + '\n'); return exitCode(r); }
+        await new Promise<void>((res) => setImmediate(res)); // let input arrive
+        continue;
+      }
+      if (r.kind === 'idle') {
+        // Halted, waiting for an interrupt that only input can bring.
+        if (con.inputEnded || !m.canWake()) {
+          process.stderr.write(`toy86: the CPU is halted and nothing can wake it (eip 0x${(m.cpu.eip >>> 0).toString(16).padStart(8, '0')}, IF=${(m.cpu.state[S.FLAGS] & FL.IF) ? 1 : 0})\n`);
+          return Exit.HALTED;
+        }
+        await new Promise<void>((res) => { wake = res; });
+        wake = null;
+        continue;
+      }
+      const msg = describeStop(m, r);
+      if (msg) process.stderr.write(msg + '\n');
+      return exitCode(r);
+    }
+  } finally {
+    flush();
+    con.close();
+    if (debugFd !== 2) closeSync(debugFd);
+  }
+}

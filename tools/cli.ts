@@ -1,0 +1,72 @@
+// The toy86 command line (SPEC §5), with yargs. Every command answers --help; a user's mistake is
+// one line on stderr with exit code 2 (usage) or 1 (a missing or malformed file), never a stack
+// trace. docs/cli.md describes each command.
+
+import yargs, { type Argv } from 'yargs';
+import { boot, UserError, type BootOptions } from './boot.js';
+
+/** Machine flags shared by boot, run and debug. */
+function machineFlags<T>(y: Argv<T>) {
+  return y
+    .option('mem', { type: 'string', describe: 'RAM size (e.g. 16M, 2M, 512K; 1M to 512M)', default: undefined })
+    .option('tlb', { type: 'string', describe: 'TLB entries (a power of two; default 64)' })
+    .option('tlb-ways', { type: 'string', describe: 'TLB ways per set (default 4)' })
+    .option('append', { type: 'string', describe: 'kernel command line' })
+    .option('max-insns', { type: 'string', describe: 'stop after N instructions (exit code 124)' })
+    .option('debugcon', { type: 'string', describe: 'write the debug console (port 0xE9) to FILE instead of stderr' });
+}
+
+/** Runs a command body, turning user errors into one line and an exit code. */
+async function guarded(name: string, body: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await body();
+  } catch (e) {
+    if (e instanceof UserError) {
+      process.stderr.write(`toy86 ${name}: ${e.message}\n`);
+      process.exitCode = e.code;
+      return;
+    }
+    throw e;
+  }
+}
+
+/** A command line yargs cannot take (unknown command or option, missing value). */
+class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<void> {
+  const cli = yargs(argv)
+    .scriptName('toy86')
+    .usage('toy86 <command> [options]\n\nA toy x86-like machine and its toolchain. Run `toy86 <command> --help` for the options of a command.')
+    .command('boot', 'boot a kernel on the machine, with the serial console on this terminal',
+      (y) => machineFlags(y).option('kernel', { type: 'string', describe: 'ELF32 kernel to load (as QEMU -kernel)' }),
+      async (a) => guarded('boot', () => {
+        if (a.kernel === undefined) throw new UserError('toy86 has no default kernel yet: give one with --kernel FILE', 2);
+        return boot({
+        kernel: a.kernel as string, mem: a.mem, append: a.append, maxInsns: a['max-insns'],
+        tlb: a.tlb, tlbWays: a['tlb-ways'], debugcon: a.debugcon,
+      } satisfies BootOptions);
+      }))
+    .command('bench', 'run the interpreter benchmarks (prints a table, writes tools/bench/results.json)',
+      (y) => y.option('runs', { type: 'number', default: 5, describe: 'runs per benchmark (the median is reported)' }),
+      async (a) => guarded('bench', async () => {
+        const { runBenchmarks } = await import('./bench/bench.js');
+        return runBenchmarks({ runs: a.runs });
+      }))
+    .demandCommand(1, 'give a command (toy86 --help lists them)')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new UsageError(msg);
+    });
+  try {
+    await cli.parseAsync();
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`toy86: ${e.message}\n`);
+    process.exitCode = 2;
+  }
+}
