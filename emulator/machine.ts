@@ -8,11 +8,17 @@
 import { CPU, CpuStop, type ExceptionInfo } from './cpu/cpu.js';
 import { S, FL, CR } from './cpu/state.js';
 import { IOBus, type Device } from './devices/iobus.js';
-import { Serial } from './devices/serial.js';
+import { Serial, COM1_IRQ } from './devices/serial.js';
 import { DebugConsole } from './devices/debugcon.js';
 import { PowerPort } from './devices/power.js';
+import { PIC } from './devices/pic.js';
+import { Timer } from './devices/timer.js';
+import { Disk, SECTOR, type DiskImage } from './devices/disk.js';
+import type { Clock, TimedDevice } from './devices/clock.js';
 import { physRead32, PTE } from './mmu/mmu.js';
 import { readElf, type ElfFile } from '../tools/asm/elf.js';
+
+export { SECTOR };
 
 export const MiB = 1024 * 1024;
 export const DEFAULT_MEM = 16 * MiB;
@@ -40,14 +46,26 @@ export interface MachineOptions {
   onSerialOutput?: (byte: number) => void;
   /** Bytes the guest writes to the debug console (port 0xE9). */
   onDebugOutput?: (byte: number) => void;
+  /** The disk's backing store (none: no disk is attached). */
+  disk?: DiskImage | null;
+  /** Latency of a disk request in units of the clock (default 50,000). */
+  diskLatency?: number;
 }
+
+export const DEFAULT_DISK_LATENCY = 50_000;
 
 export type StopReason =
   | { kind: 'poweroff'; code: number }
   | { kind: 'triple-fault' }
   | { kind: 'halted' }
   | { kind: 'limit' }
-  | { kind: 'idle' };
+  | { kind: 'idle' }
+  /** Stopped before executing the instruction at a breakpoint. */
+  | { kind: 'breakpoint'; addr: number }
+  /** Stopped after the instruction that made a watched access. */
+  | { kind: 'watchpoint'; addr: number; write: boolean }
+  /** Stopped after delivering an exception the stopOnException hook asked for. */
+  | { kind: 'exception'; vector: number };
 
 /** A mistake in the host's inputs (a bad option, kernel file or memory size): one clear line. */
 export class MachineError extends Error {}
@@ -58,21 +76,28 @@ export interface Snapshot {
   readonly state: Int32Array;
   readonly mem: Uint8Array;
   readonly mmu: Int32Array[];
-  readonly mmuStamps: Float64Array;
+  readonly mmuStamps: Float64Array[];
+  readonly codePage: number;
   readonly mmuStats: Float64Array;
-  readonly cpu: { shadowUntil: number; stop: CpuStop; fetchPage: number; fetchBase: number };
+  readonly cpu: { shadowUntil: number; stop: CpuStop };
   readonly devices: Record<string, unknown>;
   readonly stopped: StopReason | null;
 }
 
-export class Machine {
+export class Machine implements Clock {
   readonly memSize: number;
   readonly mem8: Uint8Array;
   readonly mem32: Int32Array;
   readonly io = new IOBus();
   readonly cpu: CPU;
+  readonly pic: PIC;
+  readonly timer: Timer;
   readonly serial: Serial;
+  readonly disk: Disk;
   readonly devices: Device[] = [];
+  private readonly timed: TimedDevice[];
+  /** True while the CPU executes a slice (devices then read the time from the CPU). */
+  private inSlice = false;
   /** The instruction count (SPEC §2.7). */
   clock = 0;
   private stopped: StopReason | null = null;
@@ -95,10 +120,80 @@ export class Machine {
     this.mem32 = new Int32Array(this.mem8.buffer);
     const pm = { ramSize: size, mem8: this.mem8, mem32: this.mem32 };
     this.cpu = new CPU(pm, this.io, { entries, ways });
-    this.serial = new Serial(this.io, opts.onSerialOutput ?? (() => {}));
-    this.devices.push(this.serial);
+    this.pic = new PIC(this.io);
+    this.timer = new Timer(this.io, this.pic, this);
+    this.serial = new Serial(this.io, opts.onSerialOutput ?? (() => {}), (level) => this.pic.setLevel(COM1_IRQ, level));
+    const latency = opts.diskLatency ?? DEFAULT_DISK_LATENCY;
+    if (!Number.isInteger(latency) || latency < 1) throw new MachineError(`disk latency must be a whole number of instructions, at least 1 (got ${latency})`);
+    this.disk = new Disk(this.io, this.pic, this, pm, opts.disk ?? null, latency);
+    this.devices.push(this.pic, this.timer, this.serial, this.disk);
     this.devices.push(new DebugConsole(this.io, opts.onDebugOutput ?? (() => {})));
     this.devices.push(new PowerPort(this.io, (code) => this.powerOff(code)));
+    this.timed = [this.timer, this.disk];
+  }
+
+  // ---- time (Clock, for the devices) ----------------------------------------------------------
+
+  /** The current time: inside a slice, the time at which the executing instruction retires. */
+  now(): number {
+    return this.inSlice ? this.cpu.clockBase + this.cpu.state[S.NNOW] + 1 : this.clock;
+  }
+
+  /** A device's next event moved: end the current slice after this instruction. */
+  rescheduled(): void {
+    if (this.inSlice) {
+      const st = this.cpu.state;
+      if (st[S.LIMIT] > st[S.NNOW] + 1) st[S.LIMIT] = st[S.NNOW] + 1;
+    }
+  }
+
+  /** When the next device event is due. */
+  private nextEvent(): number {
+    let t = Infinity;
+    for (const d of this.timed) t = Math.min(t, d.nextEvent());
+    return t;
+  }
+
+  private advanceDevices(): void {
+    for (const d of this.timed) d.advance(this.clock);
+  }
+
+  /** Delivers a pending hardware interrupt if the CPU takes one now (IF = 1, no STI shadow). */
+  private deliverInterrupt(): void {
+    const cpu = this.cpu;
+    if ((cpu.state[S.FLAGS] & FL.IF) === 0 || this.clock < cpu.shadowUntil || this.pic.pending() < 0) return;
+    const vector = this.pic.acknowledge();
+    cpu.clockBase = this.clock;
+    cpu.interrupt(vector);
+    this.clock++;
+    if (this.onInterrupt) this.onInterrupt(vector);
+  }
+
+  /** Called after each hardware interrupt is delivered (tracing). */
+  onInterrupt: ((vector: number) => void) | null = null;
+  /** When set, the machine runs one instruction at a time and calls this before each (tracing). */
+  onStep: ((eip: number) => void) | null = null;
+  private lastStop: StopReason | null = null;
+
+  // ---- breakpoints and watchpoints (SPEC §2.7) ------------------------------------------------
+
+  addBreakpoint(addr: number): void {
+    this.cpu.breakpoints.add(addr >>> 0);
+    this.cpu.debugChanged();
+  }
+  removeBreakpoint(addr: number): void {
+    this.cpu.breakpoints.delete(addr >>> 0);
+    this.cpu.debugChanged();
+  }
+  /** Watches [addr, addr + len) for writes, reads, or both. */
+  addWatchpoint(addr: number, len: number, access: { read: boolean; write: boolean }): void {
+    this.cpu.watchpoints.push({ addr: addr >>> 0, len, read: access.read, write: access.write });
+    this.cpu.debugChanged();
+  }
+  removeWatchpoint(addr: number): void {
+    const w = this.cpu.watchpoints;
+    for (let i = w.length - 1; i >= 0; i--) if (w[i].addr === addr >>> 0) w.splice(i, 1);
+    this.cpu.debugChanged();
   }
 
   // ---- boot ---------------------------------------------------------------------------------
@@ -109,7 +204,7 @@ export class Machine {
    * segment's virtual range), paging off, CPL 0, IF = 0, EAX = the boot magic, EBX = the boot
    * record, ESP = just below the boot record.
    */
-  loadKernel(image: Uint8Array, cmdline = '', diskSectors = 0, what = 'kernel'): void {
+  loadKernel(image: Uint8Array, cmdline = '', what = 'kernel'): void {
     const elf = readElf(image, what);
     if (elf.segments.length === 0) throw new MachineError(`${what}: no loadable segments`);
     let entry = elf.entry >>> 0;
@@ -131,7 +226,7 @@ export class Machine {
     if (cmd.length > BOOT_CMDLINE_MAX) throw new MachineError(`the kernel command line is longer than ${BOOT_CMDLINE_MAX} bytes`);
     this.writePhys32(BOOT_RECORD, BOOT_MAGIC);
     this.writePhys32(BOOT_RECORD + 4, this.memSize);
-    this.writePhys32(BOOT_RECORD + 8, diskSectors);
+    this.writePhys32(BOOT_RECORD + 8, this.disk.sectors);
     this.writePhys32(BOOT_RECORD + 12, BOOT_CMDLINE);
     this.mem8.set(cmd, BOOT_CMDLINE);
     this.mem8[BOOT_CMDLINE + cmd.length] = 0;
@@ -150,40 +245,66 @@ export class Machine {
 
   /**
    * Runs for at most `budget` units of time, or until the machine stops (power-off, triple fault,
-   * HLT with IF = 0) or goes idle (halted with nothing scheduled that could wake it).
+   * HLT with IF = 0) or goes idle (halted with nothing scheduled that could wake it: only input
+   * from the host can). Device events happen at their exact times; hardware interrupts are taken
+   * between instructions.
    */
   run(budget = Infinity): StopReason {
+    const r = this.runInner(budget);
+    this.lastStop = r;
+    return r;
+  }
+
+  private runInner(budget: number): StopReason {
     const cpu = this.cpu;
     const st = cpu.state;
     const end = this.clock + budget;
+    // Continuing from a breakpoint runs its instruction instead of stopping there again.
+    const last = this.lastStop;
+    if (last && last.kind === 'breakpoint' && last.addr === st[S.EIP] >>> 0) cpu.resumeFrom = last.addr;
     while (!this.stopped) {
+      this.deliverInterrupt();
+      if (cpu.stop === CpuStop.TripleFault) { this.stopped = { kind: 'triple-fault' }; break; }
       if (this.clock >= end) return { kind: 'limit' };
       if (st[S.HALTED]) {
         if ((st[S.FLAGS] & FL.IF) === 0) { this.stopped = { kind: 'halted' }; break; }
-        return { kind: 'idle' };
+        // Idle time passes at once: the clock jumps to the next device event (SPEC §2.2).
+        const next = this.nextEvent();
+        if (next === Infinity) return { kind: 'idle' };
+        this.clock = Math.min(next, end);
+        this.advanceDevices();
+        continue;
       }
-      const remaining = end - this.clock;
       const tf = (st[S.FLAGS] & FL.TF) !== 0;
-      const slice = tf ? 1 : Math.min(remaining, SLICE);
+      const step = tf || this.onStep !== null;
+      const slice = step ? 1 : Math.max(1, Math.min(end, this.nextEvent(), this.clock + SLICE) - this.clock);
+      if (this.onStep) this.onStep(st[S.EIP] >>> 0);
       cpu.clockBase = this.clock;
+      this.inSlice = true;
       const used = cpu.execute(slice);
+      this.inSlice = false;
       this.clock += used;
-      if (cpu.stop === CpuStop.TripleFault) { this.stopped = { kind: 'triple-fault' }; break; }
-      if (tf && used > 0 && !cpu.exceptionDelivered && !this.stopped) {
-        // Single-step trap after an instruction that began with TF set (SDM 17.3.1.4).
+      if ((cpu.stop as CpuStop) === CpuStop.TripleFault) { this.stopped = { kind: 'triple-fault' }; break; }
+      if (tf && used > 0 && !cpu.exceptionDelivered && !this.stopped && !st[S.HALTED] && cpu.breakHit < 0) {
+        // The single-step trap after an instruction that began with TF set (SDM 17.3.1.4).
         cpu.raise(1, -1);
-        this.clock = cpu.deliverPending(this.clock) ;
+        cpu.clockBase = this.clock;
+        this.clock += cpu.deliverPending(0);
       }
+      this.advanceDevices();
+      if (cpu.breakHit >= 0) return { kind: 'breakpoint', addr: cpu.breakHit };
+      if (cpu.watchHit) return { kind: 'watchpoint', addr: cpu.watchHit.addr, write: cpu.watchHit.write };
+      if (cpu.exceptionStop) return { kind: 'exception', vector: cpu.lastException.vector };
     }
     return this.stopped!;
   }
 
   /**
-   * Whether anything could end the current HLT. Only a hardware interrupt can, and without an
-   * interrupt controller on the bus none is ever delivered.
+   * Whether input from the host could end the current HLT: COM1's receive interrupt is enabled
+   * in the UART and not masked at the interrupt controller.
    */
   canWake(): boolean {
-    return false;
+    return (this.cpu.state[S.FLAGS] & FL.IF) !== 0 && this.serial.interruptEnabled && (this.pic.registers().mask & (1 << COM1_IRQ)) === 0;
   }
 
   /** Why the machine stopped, or null while it can run. */
@@ -248,16 +369,17 @@ export class Machine {
   snapshot(): Snapshot {
     const m = this.cpu.mmu;
     const devices: Record<string, unknown> = {};
-    for (const d of this.devices) devices[d.name] = structuredClone(d.getState());
+    for (const d of this.devices) devices[d.name] = d.getState();
     return {
       clock: this.clock,
       regs: this.cpu.regs.slice(),
       state: this.cpu.state.slice(),
       mem: this.mem8.slice(0, this.memSize),
       mmu: [m.tagRS, m.tagWS, m.tagRU, m.tagWU, m.addend, m.softPage, m.tlbPage, m.tlbFrame, m.tlbFlags].map((a) => a.slice()),
-      mmuStamps: m.tlbStamp.slice(),
+      mmuStamps: [m.tlbStamp.slice(), m.softUse.slice()],
+      codePage: m.codePage,
       mmuStats: m.stats.slice(),
-      cpu: { shadowUntil: this.cpu.shadowUntil, stop: this.cpu.stop, fetchPage: this.cpu.fetchPage, fetchBase: this.cpu.fetchBase },
+      cpu: { shadowUntil: this.cpu.shadowUntil, stop: this.cpu.stop },
       devices,
       stopped: this.stopped ? { ...this.stopped } : null,
     };
@@ -271,14 +393,15 @@ export class Machine {
     this.cpu.state.set(s.state);
     this.mem8.set(s.mem);
     [m.tagRS, m.tagWS, m.tagRU, m.tagWU, m.addend, m.softPage, m.tlbPage, m.tlbFrame, m.tlbFlags].forEach((a, i) => a.set(s.mmu[i]));
-    m.tlbStamp.set(s.mmuStamps);
+    m.tlbStamp.set(s.mmuStamps[0]);
+    m.softUse.set(s.mmuStamps[1]);
+    m.codePage = s.codePage;
     m.stats.set(s.mmuStats);
     this.cpu.setCPL(this.cpu.state[S.CPL]);
     this.cpu.shadowUntil = s.cpu.shadowUntil;
     this.cpu.stop = s.cpu.stop;
-    this.cpu.fetchPage = s.cpu.fetchPage;
-    this.cpu.fetchBase = s.cpu.fetchBase;
-    for (const d of this.devices) d.setState(structuredClone(s.devices[d.name]) as Record<string, unknown>);
+    for (const d of this.devices) d.setState(s.devices[d.name] as Record<string, unknown>);
     this.stopped = s.stopped ? { ...s.stopped } : null;
+    this.lastStop = null;
   }
 }

@@ -102,7 +102,7 @@ export function createMachine(o: BootOptions, out: { serial: (b: number) => void
   }
   const image = readInput(o.kernel, 'kernel');
   try {
-    m.loadKernel(image, o.append ?? '', 0, o.kernel);
+    m.loadKernel(image, o.append ?? '', o.kernel);
   } catch (e) {
     if (e instanceof ElfError || e instanceof MachineError) throw new UserError(e.message, 1);
     throw e;

@@ -15,12 +15,12 @@ import { kindSize } from '../isa/table.js';
 import { SEMANTICS, trunc, type Ctx, type OperandCode, type Access } from '../isa/semantics.js';
 import { S, Vec } from './state.js';
 import { Lazy } from './flags.js';
+import { TLBStat, SOFT_TLB_SIZE } from '../mmu/mmu.js';
 
-/** log2 of the soft TLB's entry count (direct-mapped by virtual page number). */
-export const SOFT_TLB_BITS = 10;
-export const SOFT_TLB_SIZE = 1 << SOFT_TLB_BITS;
 /** Instructions whose page offset is above this are fetched through the slow path. */
 export const FETCH_FAST_LIMIT = 4096 - 16;
+/** The start of an empty fetch window (with end -1): every pc falls outside it. */
+const NO_WINDOW_START = 0x7fffffff;
 
 /**
  * Where a form's code goes: inline in the hot loop, in the warm function (one-byte opcodes that
@@ -29,21 +29,27 @@ export const FETCH_FAST_LIMIT = 4096 - 16;
 type Mode = 'hot' | 'warm' | 'cold';
 
 /**
- * The forms compiled into the hot loop. TurboFan optimises only functions under 60 KiB of
- * bytecode (--max-optimized-bytecode-size), so the hot loop holds what compiled code runs most;
- * bench/interpreter checks that it stays optimisable.
+ * The forms compiled into the hot loop: what compiled code runs most — register forms, loads and
+ * stores, the stack, branches. TurboFan optimises only functions under 60 KiB of bytecode
+ * (--max-optimized-bytecode-size), so read-modify-write memory forms and rarer shapes go to the
+ * warm function; tests/cpu-codegen checks that `run` stays under the limit.
  */
+const INLINE = new Set([
+  'nop', 'mov r32,r32', 'mov r32,i32', 'mov r32,m32', 'mov m32,r32', 'mov m32,i32', 'mov m8,r8', 'mov r8,r8',
+  'lea r32,m', 'movzx r32,m8', 'movzx r32,r8', 'movsx r32,m8', 'movzx r32,m16', 'movsx r32,m16',
+  'push r32', 'push s8', 'push i32', 'pop r32', 'call rel32', 'call r32', 'ret', 'ret i16', 'leave',
+  'jmp rel8', 'jmp rel32', 'jmp r32', 'inc r32', 'dec r32', 'cdq', 'imul r32,r32', 'imul r32,r32,s8', 'imul r32,r32,i32',
+  'test r32,r32', 'test r32,i32', 'test r8,r8', 'test r8,i8',
+]);
+
 export function isInline(f: Form): boolean {
   if (f.cold) return false;
+  const key = `${f.mnemonic} ${f.operands.join(',')}`.trim();
   switch (f.sem) {
-    case 'nop': case 'mov': case 'alu': case 'test': case 'lea': case 'movzx': case 'movsx':
-    case 'push': case 'pop': case 'call': case 'ret': case 'leave': case 'jmp': case 'jcc':
-    case 'inc': case 'dec': case 'imul': case 'cdq':
-      return f.size === 32 || f.sem === 'movzx' || f.sem === 'movsx' || (f.sem === 'mov' && f.size === 8) || (f.sem === 'test' && f.size === 8);
-    case 'shift':
-      return f.operands[0] === 'r32';
-    default:
-      return false;
+    case 'alu': return f.operands[0] === 'r32';             // r,r  r,s8  r,i32  r,m
+    case 'jcc': return true;
+    case 'shift': return f.operands[0] === 'r32';
+    default: return INLINE.has(key);
   }
 }
 
@@ -71,7 +77,8 @@ function genForm(form: Form, mode: Mode): string {
   const access = sem.access(form);
   // The exception exit: the pending exception is delivered with EIP still on this instruction.
   const exc = mode === 'hot' ? 'break exc;' : 'return cpu.deliverPending(n);';
-  const afterSlow = mode === 'hot' ? 'fpage = 1;' : '';
+  // After a slow path the fetch page may have left the TLB, and a watchpoint may end the run.
+  const afterSlow = mode === 'hot' ? `pcs = ${NO_WINDOW_START}; pce = -1; limit = F[${S.LIMIT}];` : '';
   const ud = `{ cpu.raise(${Vec.UD}, -1); ${exc} }`;
   const out: string[] = [];
   let off = l.opcodeBytes; // constant offset of the next field from pc
@@ -110,15 +117,19 @@ function genForm(form: Form, mode: Mode): string {
     off += im.bytes;
   }
   const len = dispVar ? `(dsz + ${off})` : `${off}`;
-  const next = `((eip + ${len}) | 0)`;
+  // The hot loop keeps the program counter as an index into memory, pc, with eip = pc - fbase;
+  // the side functions keep eip itself.
+  const next = mode === 'hot' ? `((pc + ${len} - fbase) | 0)` : `((eip + ${len}) | 0)`;
 
   // Memory access primitives. A translation yields an index into memory: the RAM location, or
   // (for accesses that cross a page or leave RAM) a scratch slot holding the bytes read.
   const slot = (pvar: string) => (pvar === 'p0' ? 0 : 1);
+  // The fast path stamps the soft slot's last use (for the TLB's LRU) and counts a TLB hit.
+  const hit = mode === 'hot' ? 'hits++;' : `TS[${TLBStat.HITS}]++;`;
   const xlate = (addr: string, bytes: number, write: boolean, pvar: string) =>
     `t = (${addr} >>> 12) & ${SOFT_TLB_SIZE - 1}; ` +
-    `if (${write ? 'TW' : 'TR'}[t] === (${addr} & -4096) && (${addr} & 4095) <= ${4096 - bytes}) ${pvar} = (${addr} + TA[t]) | 0; ` +
-    `else { ${pvar} = cpu.xslow(${addr}, ${bytes}, ${write ? 1 : 0}, ${slot(pvar)}); ${afterSlow} if (${pvar} < 0) ${exc} }`;
+    `if (${write ? 'TW' : 'TR'}[t] === (${addr} & -4096) && (${addr} & 4095) <= ${4096 - bytes}) { ${pvar} = (${addr} + TA[t]) | 0; TU[t] = tb + n; ${hit} } ` +
+    `else { F[${S.NNOW}] = n; ${pvar} = cpu.xslow(${addr}, ${bytes}, ${write ? 1 : 0}, ${slot(pvar)}); ${afterSlow} if (${pvar} < 0) ${exc} }`;
   const load = (pvar: string, _addr: string, size: number) => physLoad(pvar, size);
   const store = (pvar: string, addr: string, size: number, v: string) =>
     `if (${pvar} < RS) { ${physStore(pvar, size, v)} } else cpu.wslow(${addr}, ${size >> 3}, ${v});`;
@@ -174,8 +185,9 @@ function genForm(form: Form, mode: Mode): string {
 
   const ctx: Ctx = {
     form, size: form.size, arg: form.arg, o, next,
-    done: `eip = ${next};`,
-    jump: (t) => `eip = ${t};`,
+    done: mode === 'hot' ? `pc = (pc + ${len}) | 0;` : `eip = ${next};`,
+    jump: (t) => (mode === 'hot' ? `pc = (${t} + fbase) | 0;` : `eip = ${t};`),
+    jumpRel: (rel) => (mode === 'hot' ? `pc = (pc + ${len} + ${rel}) | 0;` : `eip = (${next} + ${rel}) | 0;`),
     raise: (vector, code = '-1') => (vector < 0 ? `{ ${exc} }` : `{ cpu.raise(${vector}, ${code}); ${exc} }`),
     xlate, load, store, cond,
     outOfLine: (call) => {
@@ -233,7 +245,7 @@ function regTables(): string {
  * no loads of array bases or lengths on the hot path, about a third faster than one shared copy
  * that takes the CPU as a parameter.
  */
-const BIND = 'const R = cpu.regs, F = cpu.state, M = cpu.mem8, DV = cpu.memView, TA = cpu.mmu.addend, RS = cpu.ramSize;';
+const BIND = 'const R = cpu.regs, F = cpu.state, M = cpu.mem8, DV = cpu.memView, TA = cpu.mmu.addend, TU = cpu.mmu.softUse, TS = cpu.mmu.stats, RS = cpu.ramSize;';
 
 const LOCALS = 'let rb = 0, b0 = 0, b1 = 0, dsz = 0, ea = 0, t = 0, p0 = 0, p1 = 0, x = 0, y = 0, z = 0, w = 0, i0 = 0, i1 = 0, i2 = 0;';
 
@@ -242,6 +254,7 @@ function sideFunction(name: string, forms: Form[], mode: Mode): string {
   const opcodeAt = mode === 'cold' ? 'M[pc + 1]' : 'M[pc]';
   return `function ${name}(pc) {
   let eip = F[${S.EIP}], n = F[${S.NNOW}], limit = F[${S.LIMIT}];
+  const tb = cpu.clockBase;
   const TR = cpu.tagR, TW = cpu.tagW;
   ${LOCALS}
   switch (${opcodeAt}) {
@@ -258,41 +271,51 @@ export function interpreterSource(): string {
   const inline = FORMS.filter((f) => isInline(f));
   const warm = FORMS.filter((f) => !f.cold && !isInline(f));
   const cold = FORMS.filter((f) => f.cold);
-  const out = `F[${S.EIP}] = eip; F[${S.NNOW}] = n; n = `;
-  const back = `eip = F[${S.EIP}]; fpage = 1; TR = cpu.tagR; TW = cpu.tagW; limit = F[${S.LIMIT}]; continue loop;`;
+  const out = `F[${S.EIP}] = (pc - fbase) | 0; F[${S.NNOW}] = n; n = `;
+  // Back from out-of-line code: EIP, the CPL and the translations may all have changed.
+  const back = `pc = (F[${S.EIP}] + fbase) | 0; pcs = ${NO_WINDOW_START}; pce = -1; TR = cpu.tagR; TW = cpu.tagW; limit = F[${S.LIMIT}]; continue loop;`;
   return `"use strict";
 ${BIND}
 ${regTables()}
 ${sideFunction('warm', warm, 'warm')}
 ${sideFunction('cold', cold, 'cold')}
 function run(limit) {
-  let n = 0, eip = F[${S.EIP}], pc = 0, fpage = 1, fbase = 0;
+  // pc: index in M of the next instruction; eip = pc - fbase. [pcs, pce] is the window of pc values
+  // that may be fetched straight from M (the current code page, less its last 16 bytes); empty
+  // (pcs > pce) after anything that may have changed the page's translation.
+  let n = 0, eip = F[${S.EIP}], fbase = 0, pc = eip, pcs = ${NO_WINDOW_START}, pce = -1, hits = 0, q = 0;
+  const tb = cpu.clockBase;
   let TR = cpu.tagR, TW = cpu.tagW;
   ${LOCALS}
   F[${S.LIMIT}] = limit;
   loop: while (n < limit) {
     exc: {
-      if ((eip & -4096) === fpage && (eip & 4095) <= ${FETCH_FAST_LIMIT}) pc = (eip + fbase) | 0;
-      else {
-        F[${S.EIP}] = eip;
-        pc = cpu.fetch(eip);
-        if (pc < 0) break exc;
-        fpage = cpu.fetchPage; fbase = cpu.fetchBase;
+      if (pc < pcs || pc > pce) {
+        eip = (pc - fbase) | 0;
+        F[${S.EIP}] = eip; F[${S.NNOW}] = n;
+        q = cpu.fetch(eip);
+        if (q < 0) { if (q === -1) break exc; limit = 0; continue loop; } // -2: a breakpoint, before executing
+        limit = F[${S.LIMIT}];
+        fbase = (q - eip) | 0; pc = q; pcs = cpu.fetchStart; pce = cpu.fetchEnd;
       }
       switch (M[pc]) {
 ${inline.map((f) => genForm(f, 'hot')).join('\n')}
       case ${ESCAPE}: ${out}cold(pc); ${back}
+      // The warm opcodes are listed, not left to default, so that the switch stays dense: V8
+      // compiles a dense switch to a jump table.
+      ${warm.map((f) => `case ${f.opcode}:`).join(' ')}
       default: ${out}warm(pc); ${back}
       }
       n++;
       continue loop;
     }
     // The exception exit: deliver with EIP on the faulting instruction.
-    F[${S.EIP}] = eip;
+    F[${S.EIP}] = (pc - fbase) | 0;
     n = cpu.deliverPending(n);
     ${back}
   }
-  F[${S.EIP}] = eip;
+  F[${S.EIP}] = (pc - fbase) | 0;
+  TS[${TLBStat.HITS}] += hits;
   return n;
 }
 return run;`;

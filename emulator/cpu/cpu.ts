@@ -31,6 +31,13 @@ function hasErrorCode(v: number): boolean {
 /** Kinds of event delivered through the IDT. */
 export const enum Event { Exception = 0, Software = 1, External = 2 }
 
+export interface Watchpoint {
+  addr: number;
+  len: number;
+  read: boolean;
+  write: boolean;
+}
+
 export interface ExceptionInfo {
   vector: number;
   code: number;
@@ -57,9 +64,12 @@ export class CPU {
   /** Current soft-TLB tags (user or supervisor set, by CPL). */
   tagR: Int32Array;
   tagW: Int32Array;
-  /** Set by fetch(): the linear page the interpreter may fetch from directly, and its addend. */
-  fetchPage = 1;
-  fetchBase = 0;
+  /**
+   * Set by fetch(): the window of mem8 indices the interpreter may fetch from directly (the
+   * current code page less its last 16 bytes), or an empty window (start > end).
+   */
+  fetchStart = 0x7fffffff;
+  fetchEnd = -1;
 
   /** The instruction count at the start of the current run (the machine's clock). */
   clockBase = 0;
@@ -73,6 +83,21 @@ export class CPU {
   /** Set when an exception was delivered during the current step (for TF single-step). */
   exceptionDelivered = false;
 
+  /** Breakpoints: linear addresses at which execution stops before the instruction runs. */
+  readonly breakpoints = new Set<number>();
+  /** A breakpoint address to run through once (continuing from it). */
+  resumeFrom = -1;
+  /** Set when a breakpoint stopped the run. */
+  breakHit = -1;
+  /** Watchpoints on linear addresses; an access stops the run after its instruction. */
+  readonly watchpoints: Watchpoint[] = [];
+  /** The access that hit a watchpoint during this run, if any. */
+  watchHit: { watch: Watchpoint; addr: number; write: boolean } | null = null;
+  /** Asked after each exception is delivered; true stops the run before the handler's first instruction. */
+  stopOnException: ((info: ExceptionInfo) => boolean) | null = null;
+  /** Set when stopOnException stopped the run. */
+  exceptionStop = false;
+
   private readonly run: RunFunction;
 
   constructor(pm: PhysMemory, readonly io: PortIO, tlb: TLBGeometry) {
@@ -80,7 +105,7 @@ export class CPU {
     this.mem32 = pm.mem32;
     this.ramSize = pm.ramSize;
     this.scratch = pm.ramSize;
-    this.mmu = new MMU(this.state, pm, tlb);
+    this.mmu = new MMU(this.state, pm, tlb, () => this.clockBase + this.state[S.NNOW]);
     this.tagR = this.mmu.tagRS;
     this.tagW = this.mmu.tagWS;
     this.reset();
@@ -106,7 +131,33 @@ export class CPU {
   /** Runs up to `limit` units of time (instructions and deliveries); returns how many were used. */
   execute(limit: number): number {
     this.exceptionDelivered = false;
+    this.breakHit = -1;
+    this.watchHit = null;
+    this.exceptionStop = false;
     return this.run(limit);
+  }
+
+  /** Recomputes which pages must avoid the fast paths (after breakpoints or watchpoints change). */
+  debugChanged(): void {
+    const w = this.mmu.watchedPages;
+    w.clear();
+    for (const x of this.watchpoints) {
+      for (let p = x.addr & ~0xfff; p <= ((x.addr + x.len - 1) & ~0xfff); p = (p + 4096) | 0) w.add(p | 0);
+    }
+    this.mmu.clearAllSoft();
+  }
+
+  /** Checks an allowed access against the watchpoints; a hit ends the run after this instruction. */
+  private checkWatch(addr: number, bytes: number, write: boolean): void {
+    for (const x of this.watchpoints) {
+      if (write ? !x.write : !x.read) continue;
+      const a = addr >>> 0, b = x.addr >>> 0;
+      if (a < b + x.len && b < a + bytes) {
+        this.watchHit = { watch: x, addr: a, write };
+        this.state[S.LIMIT] = 0;
+        return;
+      }
+    }
   }
 
   get eip(): number { return this.state[S.EIP]; }
@@ -158,6 +209,7 @@ export class CPU {
     const acc = write ? Acc.Write : Acc.Read;
     const p = this.mmu.translate(addr, acc, user);
     if (p < 0) { this.raisePF(); return -1; }
+    if (this.watchpoints.length && !supervisor) this.checkWatch(addr, bytes, write !== 0);
     const last = (addr + bytes - 1) | 0;
     if (((last ^ addr) & ~0xfff) === 0 && p + bytes <= this.ramSize) return p;
     if (((last ^ addr) & ~0xfff) !== 0 && this.mmu.translate(last & ~0xfff, acc, user) < 0) {
@@ -216,17 +268,40 @@ export class CPU {
    * lie outside RAM), or -1 after raising #PF on the first byte that cannot be fetched.
    */
   fetch(eip: number): number {
+    const mmu = this.mmu;
+    let cacheable = true;
+    if (this.breakpoints.size) {
+      const a = eip >>> 0;
+      if (this.breakpoints.has(a)) {
+        if (this.resumeFrom !== a) { this.breakHit = a; return -2; }
+        this.resumeFrom = -1;
+      }
+      // A page with a breakpoint is fetched through here, instruction by instruction.
+      for (const b of this.breakpoints) if (((b ^ a) & ~0xfff) === 0) { cacheable = false; break; }
+    }
     const user = this.state[S.CPL] === 3;
-    const p = this.mmu.translate(eip, Acc.Fetch, user);
+    const page = eip & ~0xfff;
+    if (mmu.codePage !== page) {
+      // The page left behind was last used by the previous instruction.
+      mmu.touch(mmu.codePage, this.clockBase + this.state[S.NNOW] - 1);
+      mmu.codePage = page;
+    }
+    const p = mmu.translate(eip, Acc.Fetch, user);
     if (p < 0) { this.raisePF(); return -1; }
     const off = eip & 0xfff;
     if (off <= 4096 - MAX_INSN_LENGTH && p + MAX_INSN_LENGTH <= this.ramSize) {
-      this.fetchPage = eip & ~0xfff;
-      this.fetchBase = (p - eip) | 0;
+      if (cacheable) {
+        this.fetchStart = p - off;
+        this.fetchEnd = p - off + 4096 - MAX_INSN_LENGTH;
+      } else {
+        this.fetchStart = 0x7fffffff;
+        this.fetchEnd = -1;
+      }
       return p;
     }
     // Copy byte by byte, as far as the decoder reads; the first unfetchable byte faults.
-    this.fetchPage = 1;
+    this.fetchStart = 0x7fffffff;
+    this.fetchEnd = -1;
     const m = this.mem8;
     const base = this.scratch;
     m.fill(0, base, base + MAX_INSN_LENGTH);
@@ -256,6 +331,14 @@ export class CPU {
     st[S.PEND_CODE] = -1;
     this.deliver(v, code, st[S.EIP], Event.Exception);
     return n + 1;
+  }
+
+  /** After a delivery: lets the debugger stop before the handler runs. */
+  private afterDelivery(info: ExceptionInfo): void {
+    if (this.stopOnException && this.stopOnException(info)) {
+      this.exceptionStop = true;
+      this.state[S.LIMIT] = 0;
+    }
   }
 
   /** INT n / INT3 (traps: the return address is the next instruction). */
@@ -301,6 +384,7 @@ export class CPU {
     const e = this.lastException;
     e.vector = vector; e.code = code; e.eip = eip; e.cr2 = this.state[S.CR2];
     if (this.onException) this.onException(e);
+    this.afterDelivery(e);
   }
 
   private tripleFault(): void {
@@ -692,6 +776,7 @@ export class CPU {
       }
       n++;
       if (rep === Rep.None) { st[S.EIP] = next; return n; }
+      if (st[S.LIMIT] < limit) limit = st[S.LIMIT]; // a watchpoint
       r[1] = (r[1] - 1) | 0;
       if (r[1] === 0
         || (rep === Rep.Repe && st[S.LRES] !== 0)

@@ -8,7 +8,10 @@ export interface PortHandler {
   write(port: number, size: number, value: number): void;
 }
 
-/** A device's saved state (SPEC §2.7): plain data only. */
+/**
+ * A device's saved state (SPEC §2.7): plain data that the device will not modify afterwards
+ * (so a snapshot may keep it without copying), and that setState does not keep mutable.
+ */
 export type DeviceState = Record<string, unknown>;
 
 export interface Device {

@@ -37,6 +37,11 @@ export class Serial implements Device {
     this.update();
   }
 
+  /** Whether the guest enabled the receive interrupt (IER bit 0). */
+  get interruptEnabled(): boolean {
+    return (this.ier & 1) !== 0;
+  }
+
   /** How many received bytes are waiting. */
   get pending(): number {
     return this.rx.length;

@@ -39,6 +39,8 @@ export interface Ctx {
   readonly done: string;
   /** Statement: finish with EIP = target (a simple expression). */
   jump(target: string): string;
+  /** Statement: finish with EIP = next + rel (a relative branch). */
+  jumpRel(rel: string): string;
   /** Statement: raise an exception now (precise: the instruction has changed nothing). */
   raise(vector: number, code?: string): string;
   /** Statement: translate [addr, addr+bytes) for a read or write into pvar (faults exit). */
@@ -223,8 +225,8 @@ export const SEMANTICS: Readonly<Record<string, Semantic>> = {
   call: {
     access: (f) => (f.operands[0] === 'rel32' ? ['n'] : ['r']),
     body: (c) => {
-      const target = c.form.operands[0] === 'rel32' ? `(${c.next} + ${c.o[0].get}) | 0` : c.o[0].get;
-      return `z = ${target}; y = ${c.next}; ${push32(c, 'y')} ${c.jump('z')}`;
+      const go = c.form.operands[0] === 'rel32' ? c.jumpRel(c.o[0].get) : `z = ${c.o[0].get}; ${c.jump('z')}`;
+      return `y = ${c.next}; ${push32(c, 'y')} ${go}`;
     },
   },
   // RET [imm16]: pop EIP, then release imm16 bytes.
@@ -244,14 +246,13 @@ export const SEMANTICS: Readonly<Record<string, Semantic>> = {
   jmp: {
     access: (f) => (f.operands[0].startsWith('rel') ? ['n'] : ['r']),
     body: (c) => {
-      const target = c.form.operands[0].startsWith('rel') ? `(${c.next} + ${c.o[0].get}) | 0` : c.o[0].get;
-      return `z = ${target}; ${c.jump('z')}`;
+      return c.form.operands[0].startsWith('rel') ? c.jumpRel(c.o[0].get) : `z = ${c.o[0].get}; ${c.jump('z')}`;
     },
   },
   // Jcc rel.
   jcc: {
     access: fixed('n'),
-    body: (c) => `if (${c.cond(c.arg)}) { z = (${c.next} + ${c.o[0].get}) | 0; ${c.jump('z')} } else { ${c.done} }`,
+    body: (c) => `if (${c.cond(c.arg)}) { ${c.jumpRel(c.o[0].get)} } else { ${c.done} }`,
   },
 
   // PUSHFD / POPFD and PUSHAD / POPAD, out of line (POPFD may change IF and TF).

@@ -19,7 +19,10 @@
 // again and sets D.
 
 import { S, CR, Vec } from '../cpu/state.js';
-import { SOFT_TLB_SIZE } from '../cpu/codegen.js';
+
+/** log2 of the soft TLB's slot count (direct-mapped by virtual page number). */
+export const SOFT_TLB_BITS = 10;
+export const SOFT_TLB_SIZE = 1 << SOFT_TLB_BITS;
 
 export const enum PTE {
   P = 0x1, RW = 0x2, US = 0x4, PWT = 0x8, PCD = 0x10, A = 0x20, D = 0x40, PS = 0x80, G = 0x100,
@@ -75,6 +78,8 @@ export class MMU {
   readonly addend = new Int32Array(SOFT_TLB_SIZE);
   /** Linear page base held by each soft slot (INVALID when empty). */
   readonly softPage = new Int32Array(SOFT_TLB_SIZE).fill(INVALID);
+  /** When each soft slot was last used by the interpreter's fast path (the clock). */
+  readonly softUse = new Float64Array(SOFT_TLB_SIZE);
 
   // Architectural TLB: sets × ways, each entry a linear page base, a physical frame, flags and an
   // LRU stamp.
@@ -85,13 +90,20 @@ export class MMU {
   readonly tlbFlags: Int32Array;
   readonly tlbStamp: Float64Array;
   readonly stats = new Float64Array(TLBStat.SIZE);
-  private clock = 0;
+  /** The linear page the CPU is fetching from (used now, though the fetch path does not stamp it). */
+  codePage = INVALID;
+  /** Linear pages with a watchpoint: never in the soft TLB, so every access reaches the CPU's checks. */
+  readonly watchedPages = new Set<number>();
+  /** Called when an entry leaves the TLB or the TLB is flushed (tracing). */
+  onEvent: ((what: 'fill' | 'evict' | 'flush' | 'invlpg', page: number) => void) | null = null;
 
   /** The fault found by the last failing translate(): vector 14 with this error code. */
   faultCode = 0;
   faultAddr = 0;
 
-  constructor(private readonly st: Int32Array, private readonly pm: PhysMemory, geometry: TLBGeometry) {
+  /** `now` gives the machine's clock, for the LRU stamps. */
+  constructor(private readonly st: Int32Array, private readonly pm: PhysMemory, geometry: TLBGeometry,
+              private readonly now: () => number) {
     this.ways = geometry.ways;
     this.sets = geometry.entries / geometry.ways;
     const n = geometry.entries;
@@ -123,7 +135,7 @@ export class MMU {
       if (!this.allowed(f, write, user)) return this.fault(addr, PFErr.P, acc, user, i);
       if (!write || f & TF.DIRTY) {
         this.stats[TLBStat.HITS]++;
-        this.tlbStamp[i] = ++this.clock;
+        this.tlbStamp[i] = this.now();
         this.mirror(i);
         return (this.tlbFrame[i] | (addr & 0xfff)) >>> 0;
       }
@@ -179,8 +191,9 @@ export class MMU {
     const i = cached >= 0 ? cached : this.insert(addr & ~0xfff);
     this.tlbFrame[i] = frame;
     this.tlbFlags[i] = flags;
-    this.tlbStamp[i] = ++this.clock;
+    this.tlbStamp[i] = this.now();
     this.mirror(i);
+    if (this.onEvent) this.onEvent('fill', addr & ~0xfff);
     return (frame | (addr & 0xfff)) >>> 0;
   }
 
@@ -210,17 +223,34 @@ export class MMU {
     return -1;
   }
 
-  /** Claims a slot for page in its set, evicting the least recently used entry of a full set. */
+  /**
+   * When an entry was last used: its own stamp, the fast path's stamp of its soft slot, or now if
+   * it maps the page the CPU is fetching from.
+   */
+  private lastUse(i: number): number {
+    const page = this.tlbPage[i];
+    if (page === this.codePage) return Infinity;
+    const s = (page >>> 12) & (SOFT_TLB_SIZE - 1);
+    return this.softPage[s] === page ? Math.max(this.tlbStamp[i], this.softUse[s]) : this.tlbStamp[i];
+  }
+
+  /**
+   * Claims a slot for page in its set, evicting the least recently used entry of a full set
+   * (ties: the lowest way).
+   */
   private insert(page: number): number {
     const base = (((page >>> 12) & (this.sets - 1)) * this.ways) | 0;
-    let victim = base;
+    let victim = -1;
+    let oldest = Infinity;
     for (let w = 0; w < this.ways; w++) {
       const i = base + w;
       if (this.tlbPage[i] === INVALID) { victim = i; break; }
-      if (this.tlbStamp[i] < this.tlbStamp[victim]) victim = i;
+      const used = this.lastUse(i);
+      if (victim < 0 || used < oldest) { victim = i; oldest = used; }
     }
     if (this.tlbPage[victim] !== INVALID) {
       this.stats[TLBStat.EVICTIONS]++;
+      if (this.onEvent) this.onEvent('evict', this.tlbPage[victim]);
       this.evict(victim);
     }
     this.tlbPage[victim] = page;
@@ -244,13 +274,31 @@ export class MMU {
 
   private fillSoft(page: number, frame: number, rs: boolean, ws: boolean, ru: boolean, wu: boolean): void {
     if ((frame >>> 0) + 4096 > this.pm.ramSize) return; // open bus: always the slow path
+    if (this.watchedPages.size && this.watchedPages.has(page)) return;
     const s = (page >>> 12) & (SOFT_TLB_SIZE - 1);
+    // The slot's previous page keeps its last use in the architectural stamp.
+    const old = this.softPage[s];
+    if (old !== INVALID && old !== page) this.foldUse(old, s);
     this.softPage[s] = page;
     this.tagRS[s] = rs ? page : INVALID;
     this.tagWS[s] = ws ? page : INVALID;
     this.tagRU[s] = ru ? page : INVALID;
     this.tagWU[s] = wu ? page : INVALID;
     this.addend[s] = (frame - page) | 0;
+  }
+
+  /** Records that the entry for a linear page was used at time t (if the TLB holds it). */
+  touch(page: number, t: number): void {
+    if (page === INVALID || !this.pagingOn) return;
+    const i = this.lookup(page);
+    if (i >= 0 && t > this.tlbStamp[i]) this.tlbStamp[i] = t;
+  }
+
+  /** Moves a soft slot's last use into the architectural entry it mirrors. */
+  private foldUse(page: number, s: number): void {
+    if (!this.pagingOn) return;
+    const i = this.lookup(page);
+    if (i >= 0 && this.softUse[s] > this.tlbStamp[i]) this.tlbStamp[i] = this.softUse[s];
   }
 
   private clearSoft(page: number): void {
@@ -270,6 +318,7 @@ export class MMU {
     }
     this.clearSoft(page);
     this.stats[TLBStat.FLUSHES]++;
+    if (this.onEvent) this.onEvent('invlpg', page);
   }
 
   /** A CR3 write: drops every non-global entry (all of them when `all`). */
@@ -279,6 +328,7 @@ export class MMU {
     }
     if (all || !this.pagingOn) this.clearAllSoft();
     this.stats[TLBStat.FLUSHES]++;
+    if (this.onEvent) this.onEvent('flush', all ? -1 : 0);
   }
 
   /** Empties the soft TLB (paging switched on or off, or WP changed). */
