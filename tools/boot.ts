@@ -6,6 +6,7 @@ import { Machine, MachineError, MiB, type StopReason } from '../emulator/machine
 import { HostConsole } from '../emulator/host/console.js';
 import { ElfError } from './asm/elf.js';
 import { S, FL } from '../emulator/cpu/state.js';
+import { openDiskImage, DiskImageError, type OpenedImage } from '../emulator/host/diskimage.js';
 
 /** Exit codes of boot, run and debug (SPEC §5). */
 export const enum Exit { PANIC = 250, TRIPLE_FAULT = 251, HALTED = 252, MAX_INSNS = 124 }
@@ -34,6 +35,9 @@ export function parseCount(text: string, what: string): number {
 
 export interface BootOptions {
   kernel: string;
+  disk?: string;
+  snapshot?: boolean;
+  diskLatency?: string;
   mem?: string;
   append?: string;
   maxInsns?: string;
@@ -89,25 +93,37 @@ export function exitCode(r: StopReason): number {
 }
 
 /** Builds the machine described by the flags (shared by boot, run and debug). */
-export function createMachine(o: BootOptions, out: { serial: (b: number) => void; debug: (b: number) => void }): Machine {
+export function createMachine(o: BootOptions, out: { serial: (b: number) => void; debug: (b: number) => void }): { machine: Machine; image: OpenedImage | null } {
   const memSize = o.mem !== undefined ? parseSize(o.mem, '--mem') : undefined;
   const tlbEntries = o.tlb !== undefined ? parseCount(o.tlb, '--tlb') : undefined;
   const tlbWays = o.tlbWays !== undefined ? parseCount(o.tlbWays, '--tlb-ways') : undefined;
+  const diskLatency = o.diskLatency !== undefined ? parseCount(o.diskLatency, '--disk-latency') : undefined;
+  if (o.snapshot && !o.disk) throw new UserError('--snapshot needs a disk (--disk FILE)', 2);
+  let image: OpenedImage | null = null;
+  if (o.disk) {
+    try {
+      image = openDiskImage(o.disk, o.snapshot ?? false);
+    } catch (e) {
+      if (e instanceof DiskImageError) throw new UserError(e.message, 1);
+      throw e;
+    }
+  }
   let m: Machine;
   try {
-    m = new Machine({ memSize, tlbEntries, tlbWays, onSerialOutput: out.serial, onDebugOutput: out.debug });
+    m = new Machine({ memSize, tlbEntries, tlbWays, diskLatency, disk: image, onSerialOutput: out.serial, onDebugOutput: out.debug });
   } catch (e) {
+    image?.close();
     if (e instanceof MachineError) throw new UserError(e.message, 2);
     throw e;
   }
-  const image = readInput(o.kernel, 'kernel');
   try {
-    m.loadKernel(image, o.append ?? '', o.kernel);
+    m.loadKernel(readInput(o.kernel, 'kernel'), o.append ?? '', o.kernel);
   } catch (e) {
+    image?.close();
     if (e instanceof ElfError || e instanceof MachineError) throw new UserError(e.message, 1);
     throw e;
   }
-  return m;
+  return { machine: m, image };
 }
 
 /** Runs `toy86 boot --kernel FILE ...`; resolves to the exit code. */
@@ -123,7 +139,7 @@ export async function boot(o: BootOptions): Promise<number> {
   const flush = () => {
     if (outBuf.length) { writeSync(1, Uint8Array.from(outBuf)); outBuf.length = 0; }
   };
-  const m = createMachine(o, {
+  const { machine: m, image } = createMachine(o, {
     serial: (b) => { outBuf.push(b); if (outBuf.length >= 4096) flush(); },
     debug: (b) => writeSync(debugFd, Uint8Array.of(b)),
   });
@@ -161,6 +177,7 @@ export async function boot(o: BootOptions): Promise<number> {
   } finally {
     flush();
     con.close();
+    image?.close();
     if (debugFd !== 2) closeSync(debugFd);
   }
 }

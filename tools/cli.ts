@@ -3,7 +3,8 @@
 // trace. docs/cli.md describes each command.
 
 import yargs, { type Argv } from 'yargs';
-import { boot, UserError, type BootOptions } from './boot.js';
+import { boot, UserError, parseCount, type BootOptions } from './boot.js';
+import { asmCommand, objdumpCommand, asToolError } from './asm/index.js';
 
 /** Machine flags shared by boot, run and debug. */
 function machineFlags<T>(y: Argv<T>) {
@@ -13,7 +14,10 @@ function machineFlags<T>(y: Argv<T>) {
     .option('tlb-ways', { type: 'string', describe: 'TLB ways per set (default 4)' })
     .option('append', { type: 'string', describe: 'kernel command line' })
     .option('max-insns', { type: 'string', describe: 'stop after N instructions (exit code 124)' })
-    .option('debugcon', { type: 'string', describe: 'write the debug console (port 0xE9) to FILE instead of stderr' });
+    .option('debugcon', { type: 'string', describe: 'write the debug console (port 0xE9) to FILE instead of stderr' })
+    .option('disk', { type: 'string', describe: 'disk image file (a whole number of 512-byte sectors)' })
+    .option('snapshot', { type: 'boolean', describe: 'keep disk writes in memory; never write the image file' })
+    .option('disk-latency', { type: 'string', describe: 'instructions from a disk request to its completion (default 50000)' });
 }
 
 /** Runs a command body, turning user errors into one line and an exit code. */
@@ -26,8 +30,23 @@ async function guarded(name: string, body: () => Promise<number>): Promise<void>
       process.exitCode = e.code;
       return;
     }
+    const t = asToolError(e);
+    if (t) {
+      // Source errors already say file:line:column; others get the command's name.
+      process.stderr.write(/^[^\s:]+:\d+:\d+: error: /.test(t.message) ? `${t.message}\n` : `toy86 ${name}: ${t.message}\n`);
+      process.exitCode = t.code;
+      return;
+    }
     throw e;
   }
+}
+
+/** An address option: decimal or 0x hex. */
+function address(v: string | undefined, what: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = parseCount(v, what);
+  if (n > 0xffffffff) throw new UserError(`${what}: ${v} is not a 32-bit address`, 2);
+  return n;
 }
 
 /** A command line yargs cannot take (unknown command or option, missing value). */
@@ -44,7 +63,28 @@ export async function main(argv: string[]): Promise<void> {
         return boot({
         kernel: a.kernel as string, mem: a.mem, append: a.append, maxInsns: a['max-insns'],
         tlb: a.tlb, tlbWays: a['tlb-ways'], debugcon: a.debugcon,
+        disk: a.disk, snapshot: a.snapshot, diskLatency: a['disk-latency'],
       } satisfies BootOptions);
+      }))
+    .command('asm <files..>', 'assemble NASM-style sources (and link them with any .o files) into an ELF32 file',
+      (y) => y
+        .positional('files', { type: 'string', array: true, describe: '.s sources and .o objects' })
+        .option('o', { type: 'string', describe: 'output file', demandOption: 'give the output file with -o OUT' })
+        .option('c', { type: 'boolean', describe: 'write a relocatable object instead of linking' })
+        .option('base', { type: 'string', describe: 'address of the first section (default 0x08048000)' })
+        .option('load-offset', { type: 'string', describe: 'physical address = virtual address - OFF (default 0)' }),
+      async (a) => guarded('asm', async () => {
+        asmCommand({
+          inputs: a.files as string[], output: a.o as string, object: a.c,
+          base: address(a.base, '--base'), loadOffset: address(a['load-offset'], '--load-offset'),
+        });
+        return 0;
+      }))
+    .command('objdump <file>', 'disassemble an executable or object, with symbols and source lines',
+      (y) => y.positional('file', { type: 'string', describe: 'an ELF32 toy86 file' }),
+      async (a) => guarded('objdump', async () => {
+        process.stdout.write(objdumpCommand(a.file as string) + '\n');
+        return 0;
       }))
     .command('bench', 'run the interpreter benchmarks (prints a table, writes tools/bench/results.json)',
       (y) => y.option('runs', { type: 'number', default: 5, describe: 'runs per benchmark (the median is reported)' }),

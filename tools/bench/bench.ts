@@ -1,1 +1,162 @@
-export async function runBenchmarks(_o: { runs: number }): Promise<number> { return 0; }
+// `npm run bench` / `toy86 bench`: the interpreter's speed (never timed inside tests; SPEC §1).
+//
+// Each benchmark is an assembly program in tools/bench/programs/, built with toy86's assembler
+// and booted bare-metal; most have a twin written directly in JavaScript, and the guest's result
+// must equal the twin's before any figure is reported. Each program gets one machine, one
+// untimed warm-up run, then `runs` timed runs; figures are medians. Prints a table and writes
+// tools/bench/results.json.
+
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Machine } from '../../emulator/machine.js';
+import { TLBStat } from '../../emulator/mmu/mmu.js';
+import { linkSources } from '../asm/index.js';
+
+declare const TOY86_ROOT: string | undefined;
+const ROOT = typeof TOY86_ROOT === 'string' ? TOY86_ROOT : join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PROGRAMS = join(ROOT, 'tools', 'bench', 'programs');
+
+interface Benchmark {
+  name: string;
+  file: string;
+  what: string;
+  /** The same algorithm in JavaScript: returns the value the guest leaves in EAX. */
+  twin?: () => number;
+  /** Extra figure to report from a finished run. */
+  extra?: (m: Machine, ms: number) => { label: string; value: number; unit: string };
+}
+
+const mix = (iter: number): number => {
+  let a = 1, b = 2;
+  for (let d = iter; d !== 0; d--) {
+    a = (a + b) | 0;
+    b ^= a;
+    b = (b + 0x9e3779b9) | 0;
+  }
+  return a;
+};
+
+const BENCHMARKS: Benchmark[] = [
+  { name: 'integer', file: 'integer.s', what: '(a) integer loop', twin: () => mix(30_000_000) },
+  {
+    name: 'loadstore', file: 'loadstore.s', what: '(b) load/store-heavy loop',
+    twin: () => {
+      const src = new Int32Array(1024), dst = new Int32Array(1024);
+      for (let i = 0; i < 1024; i++) src[i] = 3 * i + 7;
+      let i = 0, a = 0;
+      for (let d = 4_000_000; d !== 0; d--) {
+        a = (src[i] + dst[i]) | 0;
+        dst[i] = a;
+        i = (i + 1) & 1023;
+      }
+      return a;
+    },
+  },
+  {
+    name: 'callret', file: 'callret.s', what: '(c) call/return-heavy loop',
+    twin: () => {
+      const step = (x: number) => (x * 2 + 1) | 0;
+      let sum = 0;
+      for (let d = 3_000_000; d !== 0; d--) sum = (sum + step(d)) | 0;
+      return sum;
+    },
+  },
+  { name: 'integer-ring3', file: 'integer-ring3.s', what: '(d) integer loop, paging on, CPL 3', twin: () => mix(30_000_000) },
+  {
+    name: 'tlb-miss', file: 'tlb-miss.s', what: '(e) a loop that misses the TLB on purpose',
+    extra: (m, ms) => ({ label: 'page walks per second', value: m.cpu.mmu.stats[TLBStat.WALKS] / ms / 1000, unit: 'M walks/s' }),
+  },
+  {
+    name: 'pf-roundtrip', file: 'pf-roundtrip.s', what: '(f) #PF round trip (delivery + IRETD)',
+    extra: (_m, ms) => ({ label: 'ns per #PF round trip', value: (ms * 1e6) / 1_000_000, unit: 'ns' }),
+  },
+];
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function timeNative(twin: () => number, runs: number): { ms: number; value: number } {
+  let value = twin(); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    value = twin();
+    times.push(performance.now() - t0);
+  }
+  return { ms: median(times), value };
+}
+
+export interface BenchResult {
+  name: string;
+  what: string;
+  instructions: number;
+  ms: number[];
+  medianMs: number;
+  mips: number;
+  nativeMs?: number;
+  ratio?: number;
+  extra?: { label: string; value: number; unit: string };
+}
+
+/** Runs every benchmark; prints the table; writes results.json. Returns the exit code. */
+export async function runBenchmarks(o: { runs: number }): Promise<number> {
+  const runs = Math.max(1, Math.floor(o.runs));
+  const results: BenchResult[] = [];
+  for (const b of BENCHMARKS) {
+    const image = linkSources([join(PROGRAMS, b.file)], { base: 0x100000 });
+    const m = new Machine({});
+    const once = () => {
+      m.loadKernel(image, '', b.file);
+      m.cpu.mmu.stats.fill(0);
+      m.clock = 0;
+      const t0 = performance.now();
+      const r = m.run(5e9);
+      const ms = performance.now() - t0;
+      if (r.kind !== 'poweroff') throw new Error(`benchmark ${b.name} stopped with ${r.kind}`);
+      return ms;
+    };
+    once(); // warm-up: the machine's interpreter is compiled and optimised
+    const times: number[] = [];
+    let extra: BenchResult['extra'];
+    for (let i = 0; i < runs; i++) {
+      times.push(once());
+    }
+    const med = median(times);
+    if (b.extra) extra = b.extra(m, med);
+    const result: BenchResult = {
+      name: b.name, what: b.what, instructions: m.clock, ms: times, medianMs: med, mips: m.clock / med / 1000, extra,
+    };
+    if (b.twin) {
+      const native = timeNative(b.twin, runs);
+      const guest = m.cpu.regs[0];
+      if ((native.value | 0) !== (guest | 0)) {
+        throw new Error(`benchmark ${b.name}: the guest computed ${guest}, its JavaScript twin ${native.value}`);
+      }
+      result.nativeMs = native.ms;
+      result.ratio = med / native.ms;
+    }
+    results.push(result);
+    process.stdout.write(`${b.what}: done\n`);
+  }
+
+  const integer = results.find((r) => r.name === 'integer')!;
+  const ring3 = results.find((r) => r.name === 'integer-ring3')!;
+  const pad = (s: string, n: number) => s.padEnd(n);
+  const num = (x: number | undefined, d = 0) => (x === undefined ? '—' : x.toFixed(d));
+  const lines = [
+    `toy86 interpreter benchmarks (median of ${runs} runs after a warm-up; Node ${process.versions.node})`,
+    '',
+    `${pad('benchmark', 44)}${pad('M insn/s', 10)}${pad('guest ms', 10)}${pad('JS ms', 8)}${pad('guest/JS', 10)}other`,
+    ...results.map((r) => `${pad(r.what, 44)}${pad(num(r.mips), 10)}${pad(num(r.medianMs), 10)}${pad(num(r.nativeMs), 8)}${pad(r.ratio === undefined ? '—' : `${num(r.ratio, 1)}×`, 10)}${r.extra ? `${num(r.extra.value, r.extra.unit === 'ns' ? 0 : 2)} ${r.extra.unit}` : ''}`),
+    '',
+    `paging on, CPL 3 vs paging off: ${num((ring3.mips / integer.mips) * 100)}% of the speed`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  const out = join(ROOT, 'tools', 'bench', 'results.json');
+  writeFileSync(out, JSON.stringify({
+    date: new Date().toISOString(), node: process.versions.node, runs, results,
+    pagingRatio: ring3.mips / integer.mips,
+  }, null, 2) + '\n');
+  process.stdout.write(`wrote ${out}\n`);
+  return 0;
+}
