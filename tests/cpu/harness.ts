@@ -7,15 +7,15 @@
 //   +0 first result, +4 second result, +8 EFLAGS after the instruction (PUSHFD), +12 third result.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Machine, type StopReason } from '../../emulator/machine.js';
 import { readElf } from '../../tools/asm/elf.js';
 import { decode } from '../../emulator/isa/encoding.js';
 import { FORMS, type Form } from '../../emulator/isa/table.js';
-import { assembleFiles, linkExecutable } from '../../tools/asm/index.js';
+import { assemble as assembleSource, link } from '../../tools/asm/index.js';
 import { ARITH, FLAG_RULES, flagNames, flagsRead, type Size } from './flag-rules.js';
 
 export { type Size } from './flag-rules.js';
@@ -148,17 +148,14 @@ export function runReference(bin: string, vectors: readonly RefVector[]): RefRes
 
 // ---- assembling and running toy86 programs -------------------------------------------------
 
-/** Assembles and links one source file with the project's assembler (base 0x100000). */
+/** Assembles and links one source text with the project's assembler (base 0x100000). */
 export function assemble(source: string, name = 'test'): Uint8Array {
-  const dir = mkdtempSync(join(tmpdir(), 'toy86-asm-'));
-  try {
-    const path = join(dir, `${name}.s`);
-    writeFileSync(path, source);
-    const objects = assembleFiles([path], {});
-    return linkExecutable(objects, { base: BASE, loadOffset: 0 });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const path = `${name}.s`;
+  const object = assembleSource(path, (p) => {
+    if (p !== resolve(path)) throw new Error(`${path} includes ${p}`);
+    return source;
+  });
+  return link([object], { base: BASE, loadOffset: 0 });
 }
 
 /**
