@@ -69,11 +69,12 @@ export async function main(argv: string[]): Promise<void> {
     .command('asm <files..>', 'assemble NASM-style sources (and link them with any .o files) into an ELF32 file',
       (y) => y
         .positional('files', { type: 'string', array: true, describe: '.s sources and .o objects' })
-        .option('o', { type: 'string', describe: 'output file', demandOption: 'give the output file with -o OUT' })
+        .option('o', { type: 'string', describe: 'output file' })
         .option('c', { type: 'boolean', describe: 'write a relocatable object instead of linking' })
         .option('base', { type: 'string', describe: 'address of the first section (default 0x08048000)' })
         .option('load-offset', { type: 'string', describe: 'physical address = virtual address - OFF (default 0)' }),
       async (a) => guarded('asm', async () => {
+        if (!a.o) throw new UserError('give the output file with -o OUT', 2);
         asmCommand({
           inputs: a.files as string[], output: a.o as string, object: a.c,
           base: address(a.base, '--base'), loadOffset: address(a['load-offset'], '--load-offset'),

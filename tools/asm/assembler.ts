@@ -9,7 +9,7 @@ import { FORMS_BY_MNEMONIC, type Form, type OperandKind } from '../../emulator/i
 import {
   encode, layoutOf, REG32, REG16, REG8, CREG, NO_REG, isMemKind, isRegKind, type Operand as EncOperand,
 } from '../../emulator/isa/encoding.js';
-import { R_TOY86_32, R_TOY86_PC32, R_TOY86_16, R_TOY86_8 } from './elf.js';
+import { R_TOY86_32, R_TOY86_PC32, R_TOY86_16, R_TOY86_8, R_TOY86_PC8 } from './elf.js';
 import { AsmError, preprocess, type Line, type Token } from './lexer.js';
 import { parseExpr, evaluate, type Expr, type Value, type Scope } from './expr.js';
 
@@ -507,17 +507,15 @@ class Assembly implements Scope {
       case 'rel8': {
         if (kw === 'near') return false;
         if (v === undefined) return !this.final;
-        if (v.extern !== null || v.section !== next.section) return kw === 'short' ? this.relFail(op) : false;
+        // Another section, an external symbol or an absolute address: only where `short` asks
+        // for it (the linker checks the distance).
+        if (v.extern !== null || v.section !== next.section) return kw === 'short';
         const d = v.add - next.add;
         return d >= -128 && d <= 127;
       }
       case 'rel32': return kw !== 'short';
       default: return false;
     }
-  }
-
-  private relFail(op: ImmOp): never {
-    return fail(op.at, 'a short branch cannot reach another section or an external symbol');
   }
 
   /** The size of a memory operand's displacement (0, 1, 4) given its value. */
@@ -584,11 +582,41 @@ class Assembly implements Scope {
         if (r.length >= item.length) return r;
       }
       if (sizeless) fail(item.at, `operation size not specified: write byte, word or dword before the memory operand`);
-      const desc = item.operands.map((o) => (o.t === 'reg' ? o.kind : o.t === 'mem' ? (o.size ? `m${o.size}` : 'memory') : 'immediate')).join(', ');
-      const have = [...new Set(item.forms.map((f) => f.operands.join(',') || '(none)'))].join('  ');
-      fail(item.at, `${item.mnemonic} does not take ${desc || 'no operands'} (it takes: ${have})`);
+      this.explainNoForm(item, offset, sectionName);
     }
     return best!;
+  }
+
+  /** Says as precisely as it can why no form takes an instruction's operands. */
+  private explainNoForm(item: InsnItem, offset: number, sectionName: string): never {
+    const ops = item.operands;
+    const bits = (k: string) => (k === 'r8' ? 8 : k === 'r16' ? 16 : 32);
+    const regs = ops.filter((o) => o.t === 'reg' && o.kind !== 'cr') as RegOp[];
+    const sizeFree = item.mnemonic === 'movzx' || item.mnemonic === 'movsx' || item.mnemonic === 'in' || item.mnemonic === 'out'
+      || ['shl', 'sal', 'shr', 'sar', 'rol', 'ror'].includes(item.mnemonic);
+    if (!sizeFree && regs.length === 2 && regs[0].kind !== regs[1].kind) {
+      fail(regs[1].at, `operand sizes do not match: ${regs[0].name} is ${bits(regs[0].kind)}-bit, ${regs[1].name} is ${bits(regs[1].kind)}-bit`);
+    }
+    for (const [i, op] of ops.entries()) {
+      if (op.t !== 'imm') continue;
+      const v = evaluate(op.expr, this);
+      // A short branch that cannot reach.
+      if (op.keyword === 'short' && v && v.extern === null && v.section === sectionName) {
+        const d = v.add - (offset + 2);
+        fail(op.at, `a short branch reaches -128 to 127 bytes; this target is ${d} bytes away`);
+      }
+      // A value too wide for every immediate field at this position.
+      const c = this.constant(v);
+      if (c === null) continue;
+      const kinds = item.forms.filter((f) => f.operands.length === ops.length && ops.every((o, j) => j === i || this.fits(o, f.operands[j], f, { add: 0, section: sectionName, extern: null })))
+        .map((f) => f.operands[i]).filter((k) => k === 'i8' || k === 'i16' || k === 's8' || k === 'i32');
+      if (kinds.length && !kinds.includes('i32')) {
+        const width = kinds.includes('i16') ? 16 : 8;
+        fail(op.at, `value ${c} does not fit in ${width} bits`);
+      }
+    }
+    const desc = ops.map((o) => (o.t === 'reg' ? o.name : o.t === 'mem' ? (o.size ? `m${o.size}` : 'memory') : 'immediate')).join(', ');
+    fail(item.at, `${item.mnemonic} does not take ${desc ? `these operands (${desc})` : 'no operands'}; see docs/isa.md for its forms`);
   }
 
   /** Lays out every section once; returns whether anything moved. */
@@ -746,7 +774,7 @@ class Assembly implements Scope {
       if (p.kind === 'rel32') {
         relocs.push({ section: s.name, offset: at, type: R_TOY86_PC32, symbol: sym, addend: p.value.add - (off + length - at) });
       } else if (p.kind === 'rel8') {
-        fail(p.tok, 'a short branch cannot reach another section or an external symbol');
+        relocs.push({ section: s.name, offset: at, type: R_TOY86_PC8, symbol: sym, addend: p.value.add - (off + length - at) });
       } else {
         const w = p.kind === 'i32' ? 4 : p.kind === 'i16' ? 2 : 1;
         relocs.push({ section: s.name, offset: at, type: w === 4 ? R_TOY86_32 : w === 2 ? R_TOY86_16 : R_TOY86_8, symbol: sym, addend: p.value.add });

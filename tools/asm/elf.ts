@@ -5,7 +5,8 @@
 // toy86 specifics (docs/isa.md, "Object files"):
 //   e_machine = EM_TOY86 (0x7486), not EM_386: the encoding is toy86's own.
 //   Relocations are RELA: R_TOY86_32 (S + A), R_TOY86_PC32 (S + A - P), R_TOY86_16 and
-//   R_TOY86_8 (S + A, truncated; out of range is a link error).
+//   R_TOY86_8 (S + A), R_TOY86_PC8 (S + A - P); a value out of a short field's range is a link
+//   error.
 //   The line table is the section `.toy86.lines` (see LineEntry).
 
 export const EM_TOY86 = 0x7486;
@@ -20,7 +21,7 @@ export const STB_LOCAL = 0, STB_GLOBAL = 1;
 export const STT_NOTYPE = 0, STT_OBJECT = 1, STT_FUNC = 2, STT_SECTION = 3, STT_FILE = 4;
 export const SHN_UNDEF = 0, SHN_ABS = 0xfff1;
 
-export const R_TOY86_NONE = 0, R_TOY86_32 = 1, R_TOY86_PC32 = 2, R_TOY86_16 = 3, R_TOY86_8 = 4;
+export const R_TOY86_NONE = 0, R_TOY86_32 = 1, R_TOY86_PC32 = 2, R_TOY86_16 = 3, R_TOY86_8 = 4, R_TOY86_PC8 = 5;
 
 export const LINES_SECTION = '.toy86.lines';
 const LINES_MAGIC = 0x314e4c54; // "TLN1"
@@ -290,7 +291,8 @@ export function writeElf(out: ElfOutput): Uint8Array {
   // Section contents; loadable sections of a segment at offsets congruent to their address.
   const secOff: number[] = [];
   out.sections.forEach((s, i) => {
-    if (s.type === SHT_NOBITS) { secOff[i] = fileSize; return; }
+    // NOBITS occupies no file space; in a segment its offset must still be ≡ its address (mod 4096).
+    if (s.type === SHT_NOBITS) { secOff[i] = segs.some((g) => g.sections.includes(i)) ? s.addr & 0xfff : fileSize; return; }
     const inSeg = segs.some((g) => g.sections.includes(i));
     if (inSeg) {
       const want = s.addr & 0xfff;

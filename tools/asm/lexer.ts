@@ -72,7 +72,8 @@ export function tokenize(text: string, file: string, line: number): Token[] {
       i = j;
       continue;
     }
-    if (/[A-Za-z_.?%@]/.test(c) || (c === '$' && /[A-Za-z_]/.test(text[i + 1] ?? ''))) {
+    // Identifiers; `%` starts one only before a letter (%define), else it is the modulo operator.
+    if (/[A-Za-z_.?@]/.test(c) || ((c === '%' || c === '$') && /[A-Za-z_]/.test(text[i + 1] ?? ''))) {
       let j = i + 1;
       while (j < n && /[A-Za-z0-9_.?@$#]/.test(text[j])) j++;
       tok('ident', text.slice(i, j), 0, start);
@@ -113,7 +114,7 @@ export function preprocess(path: string, read: (p: string) => string = (p) => re
     return changed ? substitute(res, depth + 1) : res;
   };
 
-  const load = (file: string, from?: Token) => {
+  const load = (file: string, from?: Token, written = file) => {
     const abs = resolve(file);
     if (stack.includes(abs)) {
       throw new AsmError(from!.file, from!.line, from!.col, `%include of '${file}' includes itself`);
@@ -124,7 +125,7 @@ export function preprocess(path: string, read: (p: string) => string = (p) => re
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
       const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message;
-      if (from) throw new AsmError(from.file, from.line, from.col, `cannot %include '${file}': ${why}`);
+      if (from) throw new AsmError(from.file, from.line, from.col, `cannot %include '${written}': ${why}`);
       throw new AsmError(file, 0, 0, `cannot read: ${why}`);
     }
     stack.push(abs);
@@ -143,7 +144,7 @@ export function preprocess(path: string, read: (p: string) => string = (p) => re
         if (!name || name.kind !== 'string' || tokens[2].kind !== 'eol') {
           throw new AsmError(shown, k + 1, (name ?? first).col, '%include needs a file name in quotes');
         }
-        load(resolve(dirname(abs), name.text), name);
+        load(resolve(dirname(abs), name.text), name, name.text);
         return;
       }
       if (first.kind === 'ident' && first.text.startsWith('%')) {

@@ -5,7 +5,7 @@
 
 import {
   writeElf, ET_EXEC, SHT_PROGBITS, SHT_NOBITS, PT_LOAD, PF_R, PF_W, PF_X, STB_LOCAL, STB_GLOBAL,
-  STT_FUNC, STT_OBJECT, STT_NOTYPE, STT_FILE, SHN_ABS, R_TOY86_32, R_TOY86_PC32, R_TOY86_16, R_TOY86_8,
+  STT_FUNC, STT_OBJECT, STT_NOTYPE, STT_FILE, SHN_ABS, R_TOY86_32, R_TOY86_PC32, R_TOY86_16, R_TOY86_8, R_TOY86_PC8,
   type ElfSymbol, type LineEntry,
 } from './elf.js';
 import { sectionFlags } from './object.js';
@@ -98,6 +98,12 @@ export function link(objects: ObjectFile[], opts: LinkOptions = {}): Uint8Array 
         case R_TOY86_8: {
           const v = S + r.addend;
           if (v < -128 || v > 0xff) throw new LinkError(`${o.source}: ${what} (0x${(v >>> 0).toString(16)}) does not fit an 8-bit field`);
+          put(v, 1);
+          break;
+        }
+        case R_TOY86_PC8: {
+          const v = S + r.addend - p;
+          if (v < -128 || v > 127) throw new LinkError(`${o.source}: a short branch to ${what} is ${v} bytes away: out of reach (use a near branch)`);
           put(v, 1);
           break;
         }

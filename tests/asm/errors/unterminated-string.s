@@ -1,0 +1,3 @@
+; expect: 3:8: error: unterminated string (missing closing ')
+section .data
+    db 'hello, 0
