@@ -6,7 +6,7 @@ import { buildReference, checkProbes, missingForms, report, tableForms, Rng, typ
 import { twoOperand } from './probes.js';
 
 /** Probes per operand form. */
-const PER_FORM = 150;
+const PER_FORM = 100;
 const OPS = ['add', 'adc', 'sub', 'sbb', 'cmp', 'and', 'or', 'xor', 'test'];
 
 let ref: ReturnType<typeof buildReference>;

@@ -7,7 +7,7 @@ import { CONDITIONS } from '../../emulator/isa/table.js';
 import { buildReference, checkProbes, missingForms, report, tableForms, Rng, type Probe } from './harness.js';
 import { ccNames, jcc, setcc, twoOperand } from './probes.js';
 
-const PER_FORM = 80;
+const PER_FORM = 64;
 const names = (prefix: string) => CONDITIONS.map((c) => prefix + c[0]);
 
 let ref: ReturnType<typeof buildReference>;

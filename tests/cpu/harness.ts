@@ -28,6 +28,10 @@ export const OUT = 0x800000;
 export const DATA = 0xa00000;
 /** Scratch area for the hand-written tests. */
 export const SCRATCH = 0xc00000;
+/** Memory operands that straddle a 4 KiB page boundary: one page each, ending here. */
+export const PAGES = 0xd00000;
+/** Every program starts with ESP here (probes may address memory through ESP). */
+export const STACK = 0x90000;
 
 // ---- numbers -------------------------------------------------------------------------------
 
@@ -189,7 +193,7 @@ export function boot(elf: Uint8Array, budget = 50_000_000, setup?: (m: Machine) 
 /** Assembles `body` inside a `_start` that powers off with code 0 when it falls through. */
 export function program(body: string | readonly string[], data = ''): string {
   const lines = typeof body === 'string' ? body : body.join('\n');
-  return `section .text\nglobal _start\n_start:\n${lines}\n    mov al, 0\n    out 0xf4, al\n${data}`;
+  return `section .text\nglobal _start\n_start:\n    mov esp, ${hex(STACK)}\n${lines}\n    mov al, 0\n    out 0xf4, al\n${data}`;
 }
 
 /** Every form seen in the programs run through runProgram (for the coverage checks). */

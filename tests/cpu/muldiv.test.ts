@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { buildReference, checkProbes, missingForms, operand, report, tableForms, Rng, type Probe, type Size } from './harness.js';
 import { accumulator, divideValues, imul3, parseForm, twoOperand } from './probes.js';
 
-const PER_FORM = 250;
+const PER_FORM = 200;
 
 let ref: ReturnType<typeof buildReference>;
 beforeAll(() => { ref = buildReference(); });

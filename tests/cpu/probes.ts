@@ -7,7 +7,7 @@
 import { CONDITIONS } from '../../emulator/isa/table.js';
 import { flagsRead } from './flag-rules.js';
 import {
-  DATA, hex, low, merge, operand, randomFlags, sext, definedAfter,
+  DATA, PAGES, STACK, hex, low, merge, operand, randomFlags, sext, definedAfter,
   type Output, type PreOp, type Probe, type RefResult, type RefVector, type Rng, type Size,
 } from './harness.js';
 
@@ -44,7 +44,10 @@ export class Operands {
   readonly inputs: string[] = [];
   readonly addr: number;
   constructor(readonly rng: Rng, index: number) {
-    this.addr = DATA + 16 * index + rng.int(4);
+    // One operand in eight straddles a page boundary (the last 1-3 bytes of a page).
+    this.addr = rng.chance(1 / 8)
+      ? PAGES + 0x1000 * (index % 256) + 0x1000 - rng.range(1, 3)
+      : DATA + 16 * index + rng.int(4);
   }
   free(size: Size = 32): number[] {
     return GPRS.filter((r) => !this.used.has(r) && (size !== 8 || r < 4));
@@ -75,9 +78,9 @@ export class Operands {
     this.setup.push(`mov dword [${hex(addr)}], ${hex(value)}`);
     this.inputs.push(`[mem]=${hex(value)}`);
     const free = this.free();
-    let mode = rng.int(6);
-    if (mode >= 4 && free.length < 2) mode = free.length ? 1 : 0;
-    if (mode >= 1 && free.length < 1) mode = 0;
+    let mode = rng.int(7);
+    if (mode === 4 && free.length < 2) mode = free.length ? 1 : 0;
+    if (mode >= 1 && mode <= 5 && free.length < 1) mode = 0;
     const disp = (d: number) => (d === 0 ? '' : d < 0 ? `-${hex(-d)}` : `+${hex(d)}`);
     const base = () => { const r = this.takeReg(32); return r; };
     switch (mode) {
@@ -89,7 +92,9 @@ export class Operands {
         return `[${R32[r]}${disp(d)}]`;
       }
       case 3: {
-        const r = base(); const d = rng.chance(0.5) ? rng.range(128, 0x80000) : -rng.range(129, 0x80000);
+        // Now and then a displacement so large that base + displacement wraps around 2^32.
+        const r = base();
+        const d = rng.chance(0.25) ? rng.u32() | 0 : rng.chance(0.5) ? rng.range(128, 0x80000) : -rng.range(129, 0x80000);
         this.setup.push(`mov ${R32[r]}, ${hex(addr - d)}`);
         return `[${R32[r]}${disp(d)}]`;
       }
@@ -100,6 +105,7 @@ export class Operands {
         this.setup.push(`mov ${R32[x]}, ${hex(k)}`, `mov ${R32[r]}, ${hex(addr - k * scale - d)}`);
         return `[${R32[r]}+${R32[x]}${scale > 1 ? '*' + scale : ''}${disp(d)}]`;
       }
+      case 6: return `[esp${disp(addr - STACK)}]`; // ESP is STACK between POPFD and PUSHFD
       default: {
         const x = base();
         const scale = rng.pick([1, 2, 4, 8]); const k = rng.range(0, 1000);

@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { buildReference, checkProbes, missingForms, report, tableForms, Rng, type Probe } from './harness.js';
 import { shift } from './probes.js';
 
-const PER_FORM = 200;
+const PER_FORM = 150;
 const OPS = ['shl', 'shr', 'sar', 'rol', 'ror'];
 
 let ref: ReturnType<typeof buildReference>;

@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { buildReference, checkProbes, missingForms, report, tableForms, Rng, type Probe } from './harness.js';
 import { unary } from './probes.js';
 
-const PER_FORM = 300;
+const PER_FORM = 250;
 const OPS = ['inc', 'dec', 'neg', 'not'];
 
 let ref: ReturnType<typeof buildReference>;
