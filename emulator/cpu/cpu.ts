@@ -733,10 +733,10 @@ export class CPU {
   stringOp(arg: number, next: number, n: number, limit: number): number {
     const st = this.state;
     const r = this.regs;
-    const size = arg & 0x3f;
+    const size = arg & 0xff;
     const bytes = size >> 3;
-    const op = (arg >> 4) & 3;
-    const rep = arg >> 8;
+    const op = (arg >> 8) & 0xf;
+    const rep = arg >> 12;
     const step = st[S.FLAGS] & FL.DF ? -bytes : bytes;
     if (rep !== Rep.None && r[1] === 0) { st[S.EIP] = next; return n + 1; }
     for (;;) {
