@@ -127,6 +127,7 @@ export class Machine implements Clock {
     if (!Number.isInteger(latency) || latency < 1) throw new MachineError(`disk latency must be a whole number of instructions, at least 1 (got ${latency})`);
     this.disk = new Disk(this.io, this.pic, this, pm, opts.disk ?? null, latency);
     this.devices.push(this.pic, this.timer, this.serial, this.disk);
+    this.cpu.intrPending = () => this.pic.pending() >= 0;
     this.devices.push(new DebugConsole(this.io, opts.onDebugOutput ?? (() => {})));
     this.devices.push(new PowerPort(this.io, (code) => this.powerOff(code)));
     this.timed = [this.timer, this.disk];

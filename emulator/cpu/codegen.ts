@@ -249,20 +249,50 @@ const BIND = 'const R = cpu.regs, F = cpu.state, M = cpu.mem8, DV = cpu.memView,
 
 const LOCALS = 'let rb = 0, b0 = 0, b1 = 0, dsz = 0, ea = 0, t = 0, p0 = 0, p1 = 0, x = 0, y = 0, z = 0, w = 0, i0 = 0, i1 = 0, i2 = 0;';
 
-/** An out-of-line function for the warm (one-byte) or cold (two-byte) forms. */
-function sideFunction(name: string, forms: Form[], mode: Mode): string {
+/**
+ * Source characters per out-of-line function. TurboFan optimises only functions under 60 KiB of
+ * bytecode; a chunk of this much source stays well below it (the hot loop, about 36 K characters,
+ * is about 35 KiB of bytecode).
+ */
+const CHUNK_CHARS = 24_000;
+
+/**
+ * The out-of-line functions for the warm (one-byte) or cold (two-byte) forms: the forms, in
+ * table order, split into chunks small enough to be optimised, and a dispatcher `name(pc)` that
+ * calls the chunk holding the opcode.
+ */
+function sideFunctions(name: string, forms: Form[], mode: Mode): string {
   const opcodeAt = mode === 'cold' ? 'M[pc + 1]' : 'M[pc]';
-  return `function ${name}(pc) {
+  const chunks: string[][] = [];
+  const chunkOf = new Uint8Array(256);
+  let size = Infinity;
+  for (const f of forms) {
+    const code = genForm(f, mode);
+    if (size + code.length > CHUNK_CHARS) { chunks.push([]); size = 0; }
+    chunks[chunks.length - 1].push(code);
+    size += code.length;
+    chunkOf[f.opcode & 0xff] = chunks.length - 1;
+  }
+  const fns = chunks.map((cases, k) => `function ${name}${k}(pc) {
   let eip = F[${S.EIP}], n = F[${S.NNOW}], limit = F[${S.LIMIT}];
   const tb = cpu.clockBase;
   const TR = cpu.tagR, TW = cpu.tagW;
   ${LOCALS}
   switch (${opcodeAt}) {
-${forms.map((f) => genForm(f, mode)).join('\n')}
+${cases.join('\n')}
   default: cpu.raise(${Vec.UD}, -1); return cpu.deliverPending(n);
   }
   F[${S.EIP}] = eip;
   return n + 1;
+}`);
+  const assigned = new Set(forms.map((f) => f.opcode & 0xff));
+  return `${fns.join('\n')}
+const ${name.toUpperCase()}_CHUNK = new Uint8Array([${Array.from(chunkOf, (c, op) => (assigned.has(op) ? c : 255)).join(',')}]);
+function ${name}(pc) {
+  switch (${name.toUpperCase()}_CHUNK[${opcodeAt}]) {
+${chunks.map((_, k) => `  case ${k}: return ${name}${k}(pc);`).join('\n')}
+  default: cpu.raise(${Vec.UD}, -1); return cpu.deliverPending(F[${S.NNOW}]);
+  }
 }`;
 }
 
@@ -277,8 +307,8 @@ export function interpreterSource(): string {
   return `"use strict";
 ${BIND}
 ${regTables()}
-${sideFunction('warm', warm, 'warm')}
-${sideFunction('cold', cold, 'cold')}
+${sideFunctions('warm', warm, 'warm')}
+${sideFunctions('cold', cold, 'cold')}
 function run(limit) {
   // pc: index in M of the next instruction; eip = pc - fbase. [pcs, pce] is the window of pc values
   // that may be fetched straight from M (the current code page, less its last 16 bytes); empty
@@ -336,3 +366,17 @@ export function buildInterpreter(cpu: unknown): RunFunction {
 }
 
 export { trunc };
+
+/**
+ * The source length of each generated function, by name (for the test that keeps every one of
+ * them small enough for TurboFan: see CHUNK_CHARS).
+ */
+export function functionSizes(): Map<string, number> {
+  source ??= interpreterSource();
+  const sizes = new Map<string, number>();
+  const re = /^function (\w+)\(/gm;
+  const starts: { name: string; at: number }[] = [];
+  for (let m = re.exec(source); m; m = re.exec(source)) starts.push({ name: m[1], at: m.index });
+  starts.forEach((s, i) => sizes.set(s.name, (i + 1 < starts.length ? starts[i + 1].at : source!.length) - s.at));
+  return sizes;
+}

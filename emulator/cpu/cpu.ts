@@ -10,7 +10,7 @@
 import { S, FL, CR, Vec, Sel } from './state.js';
 import { carry, condition, getFlags, materialize, Lazy, sizeCode } from './flags.js';
 import { buildInterpreter, type RunFunction } from './codegen.js';
-import { MMU, Acc, type PhysMemory, type TLBGeometry } from '../mmu/mmu.js';
+import { MMU, Acc, SOFT_TLB_SIZE, TLBStat, type PhysMemory, type TLBGeometry } from '../mmu/mmu.js';
 import { decode, MAX_INSN_LENGTH } from '../isa/encoding.js';
 import { Rep, Str } from '../isa/table.js';
 
@@ -206,11 +206,23 @@ export class CPU {
    */
   xslow(addr: number, bytes: number, write: number, slot: number, supervisor = false): number {
     const user = !supervisor && this.state[S.CPL] === 3;
+    const last = (addr + bytes - 1) | 0;
+    if (((last ^ addr) & ~0xfff) === 0) {
+      // The soft TLB first, as the interpreter's fast path does (exceptions, IRETD, and accesses
+      // from out-of-line instructions come here).
+      const mmu = this.mmu;
+      const s = (addr >>> 12) & (SOFT_TLB_SIZE - 1);
+      const tags = user ? (write ? mmu.tagWU : mmu.tagRU) : (write ? mmu.tagWS : mmu.tagRS);
+      if (tags[s] === (addr & ~0xfff)) {
+        mmu.softUse[s] = this.clockBase + this.state[S.NNOW];
+        mmu.stats[TLBStat.HITS]++;
+        return (addr + mmu.addend[s]) | 0;
+      }
+    }
     const acc = write ? Acc.Write : Acc.Read;
     const p = this.mmu.translate(addr, acc, user);
     if (p < 0) { this.raisePF(); return -1; }
     if (this.watchpoints.length && !supervisor) this.checkWatch(addr, bytes, write !== 0);
-    const last = (addr + bytes - 1) | 0;
     if (((last ^ addr) & ~0xfff) === 0 && p + bytes <= this.ramSize) return p;
     if (((last ^ addr) & ~0xfff) !== 0 && this.mmu.translate(last & ~0xfff, acc, user) < 0) {
       this.mmu.faultAddr = last & ~0xfff;
@@ -286,8 +298,17 @@ export class CPU {
       mmu.touch(mmu.codePage, this.clockBase + this.state[S.NNOW] - 1);
       mmu.codePage = page;
     }
-    const p = mmu.translate(eip, Acc.Fetch, user);
-    if (p < 0) { this.raisePF(); return -1; }
+    // Fetch rights are read rights (32-bit paging has no execute-disable): the soft TLB's read
+    // tags answer for a page the TLB holds.
+    const s = (eip >>> 12) & (SOFT_TLB_SIZE - 1);
+    let p: number;
+    if (this.tagR[s] === page) {
+      mmu.stats[TLBStat.HITS]++;
+      p = (eip + mmu.addend[s]) | 0;
+    } else {
+      p = mmu.translate(eip, Acc.Fetch, user);
+      if (p < 0) { this.raisePF(); return -1; }
+    }
     const off = eip & 0xfff;
     if (off <= 4096 - MAX_INSN_LENGTH && p + MAX_INSN_LENGTH <= this.ramSize) {
       if (cacheable) {
@@ -393,12 +414,17 @@ export class CPU {
     this.state[S.LIMIT] = 0;
   }
 
+  /** #GP for an unusable gate: error code vector × 8 + 2 (IDT), + 1 when external. */
+  private gateFault(vector: number, ext: number): boolean {
+    this.raise(Vec.GP, ((vector << 3) | 2 | ext) & 0xffff);
+    return false;
+  }
+
   /** The gate, stack switch and frame of one delivery; false (with a fault pending) on failure. */
   private enter(vector: number, code: number, retEip: number, kind: Event): boolean {
     const st = this.state;
     const ext = kind === Event.Software ? 0 : 1;
-    const gpGate = () => { this.raise(Vec.GP, ((vector << 3) | 2 | ext) & 0xffff); return false; };
-    if (vector * 8 + 7 > st[S.IDT_LIMIT]) return gpGate();
+    if (vector * 8 + 7 > st[S.IDT_LIMIT]) return this.gateFault(vector, ext);
     this.faulted = false;
     const gateAddr = (st[S.IDT_BASE] + vector * 8) | 0;
     const lo = this.read(gateAddr, 4, true);
@@ -409,24 +435,30 @@ export class CPU {
     const present = (attr & 0x80) !== 0;
     const dpl = (attr >> 5) & 3;
     const selector = (lo >>> 16) & 0xffff;
-    if (!present || (type !== 0x0e && type !== 0x0f) || selector !== Sel.KCODE) return gpGate();
-    if (kind === Event.Software && st[S.CPL] > dpl) return gpGate();
+    if (!present || (type !== 0x0e && type !== 0x0f) || selector !== Sel.KCODE) return this.gateFault(vector, ext);
+    if (kind === Event.Software && st[S.CPL] > dpl) return this.gateFault(vector, ext);
     const target = (lo & 0xffff) | (hi & 0xffff0000);
 
     const flags = this.eflags();
     const fromUser = st[S.CPL] === 3;
     let esp = this.regs[4];
-    const frame: number[] = [];
     if (fromUser) {
       esp = this.read((st[S.TR] + 4) | 0, 4, true);
       if (this.faulted) return false;
-      frame.push(Sel.UDATA, this.regs[4]);
     }
-    frame.push(flags, fromUser ? Sel.UCODE : Sel.KCODE, retEip);
-    if (code >= 0) frame.push(code);
-    const top = (esp - 4 * frame.length) | 0;
-    if (!this.probe(top, 4 * frame.length, 1, true)) return false;
-    for (let i = 0; i < frame.length; i++) this.writeAllowed((esp - 4 * (i + 1)) | 0, 4, frame[i], true);
+    // The frame, from the highest address down: [SS, ESP,] EFLAGS, CS, EIP[, error code].
+    const words = (fromUser ? 5 : 3) + (code >= 0 ? 1 : 0);
+    const top = (esp - 4 * words) | 0;
+    if (!this.probe(top, 4 * words, 1, true)) return false;
+    let at = esp;
+    if (fromUser) {
+      at = (at - 4) | 0; this.writeAllowed(at, 4, Sel.UDATA, true);
+      at = (at - 4) | 0; this.writeAllowed(at, 4, this.regs[4], true);
+    }
+    at = (at - 4) | 0; this.writeAllowed(at, 4, flags, true);
+    at = (at - 4) | 0; this.writeAllowed(at, 4, fromUser ? Sel.UCODE : Sel.KCODE, true);
+    at = (at - 4) | 0; this.writeAllowed(at, 4, retEip, true);
+    if (code >= 0) { at = (at - 4) | 0; this.writeAllowed(at, 4, code, true); }
 
     materialize(st);
     st[S.FLAGS] &= ~(FL.TF | (type === 0x0e ? FL.IF : 0));
@@ -463,11 +495,12 @@ export class CPU {
       }
       newEsp = uesp;
     }
+    const before = st[S.FLAGS];
     this.loadFlags(fl, cpl);
     this.regs[4] = newEsp;
     st[S.EIP] = eip;
     this.setCPL(newCpl);
-    st[S.LIMIT] = n + 1; // TF or IF may have changed: leave the loop
+    this.flagsLoaded(before, n);
     return n + 1;
   }
 
@@ -485,8 +518,37 @@ export class CPU {
     if (cpl !== 0) keep |= FL.IOPL;
     st[S.FLAGS] = ((old & keep) | (v & FL.MODELLED & ~keep)) | FL.ONE;
   }
-  popFlags(v: number): void {
+  popFlags(v: number, n: number): void {
+    materialize(this.state);
+    const before = this.state[S.FLAGS];
     this.loadFlags(v, this.state[S.CPL]);
+    this.flagsLoaded(before, n);
+  }
+
+  /**
+   * Whether the interrupt controller has an interrupt for the CPU (its INTR line); the machine
+   * wires it. Interrupts are delivered between slices, so a slice must end when IF turns on
+   * while one waits.
+   */
+  intrPending: () => boolean = () => false;
+
+  /**
+   * After POPFD or IRETD loaded EFLAGS (before: the old value): ends the slice after this
+   * instruction if TF is now set (the machine single-steps) or IF turned on with an interrupt
+   * waiting.
+   */
+  private flagsLoaded(before: number, n: number): void {
+    const st = this.state;
+    const now = st[S.FLAGS];
+    if ((now & FL.TF) !== 0 || ((before & FL.IF) === 0 && (now & FL.IF) !== 0 && this.intrPending())) {
+      if (st[S.LIMIT] > n + 1) st[S.LIMIT] = n + 1;
+    }
+  }
+
+  /** After OUT: a write may have unmasked, acknowledged or raised an interrupt (see flagsLoaded). */
+  afterPortWrite(n: number): void {
+    const st = this.state;
+    if ((st[S.FLAGS] & FL.IF) !== 0 && this.intrPending() && st[S.LIMIT] > n + 1) st[S.LIMIT] = n + 1;
   }
 
   ioAllowed(): boolean {

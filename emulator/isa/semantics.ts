@@ -259,7 +259,7 @@ export const SEMANTICS: Readonly<Record<string, Semantic>> = {
   pushfd: { coldOnly: true, access: fixed(), body: (c) => `x = cpu.eflags() & ${FL.MODELLED | FL.ONE}; ${push32(c, 'x')} ${c.done}` },
   popfd: {
     coldOnly: true, access: fixed(),
-    body: (c) => `w = R[4]; ${c.xlate('w', 4, false, 'p1')} x = ${c.load('p1', 'w', 32)}; R[4] = (w + 4) | 0; cpu.popFlags(x); F[${S.LIMIT}] = n + 1; ${c.done}`,
+    body: (c) => `w = R[4]; ${c.xlate('w', 4, false, 'p1')} x = ${c.load('p1', 'w', 32)}; R[4] = (w + 4) | 0; cpu.popFlags(x, n); ${c.done}`,
   },
   pushad: {
     coldOnly: true, access: fixed(),
@@ -327,7 +327,7 @@ export const SEMANTICS: Readonly<Record<string, Semantic>> = {
   },
   out: {
     coldOnly: true, access: fixed('n', 'n'),
-    body: (c) => `if (!cpu.ioAllowed()) ${c.raise(Vec.GP, '0')} ${c.done} F[${S.LIMIT}] = n + 1; cpu.portOut(${c.o[0].getz}, ${c.size}, ${c.o[1].get});`,
+    body: (c) => `if (!cpu.ioAllowed()) ${c.raise(Vec.GP, '0')} ${c.done} cpu.portOut(${c.o[0].getz}, ${c.size}, ${c.o[1].get}); cpu.afterPortWrite(n);`,
   },
   // RDTSC: EDX:EAX ← the instruction count. CPUID: identification. UD2: #UD.
   rdtsc: { coldOnly: true, access: fixed(), body: (c) => `cpu.rdtsc(n); ${c.done}` },
