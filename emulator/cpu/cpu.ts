@@ -247,9 +247,14 @@ export class CPU {
     }
   }
 
-  /** Reads with the CPU's rights; on a fault returns 0 and sets `faulted`. */
+  /**
+   * Reads with the CPU's rights; on a fault returns 0 and sets `faulted`. A sequence of reads
+   * clears `faulted` first; after a fault the rest of the sequence reads nothing, so that CR2
+   * and the error code are those of the first access that failed.
+   */
   faulted = false;
   read(addr: number, bytes: number, supervisor = false): number {
+    if (this.faulted) return 0;
     const p = this.xslow(addr, bytes, 0, 0, supervisor);
     if (p < 0) { this.faulted = true; return 0; }
     const m = this.mem8;
@@ -659,6 +664,7 @@ export class CPU {
   popAll(w: number): void {
     const r = this.regs;
     const v: number[] = [];
+    this.faulted = false;
     for (let i = 0; i < 8; i++) v.push(this.read((w + 4 * i) | 0, 4));
     r[7] = v[0]; r[6] = v[1]; r[5] = v[2]; r[3] = v[4]; r[2] = v[5]; r[1] = v[6]; r[0] = v[7];
     r[4] = (w + 32) | 0;

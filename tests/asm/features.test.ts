@@ -88,6 +88,43 @@ result: dd 0
     expect(m.readPhys32(sym.value)).toBe(15);
   });
 
+  it('takes $ in equ where the equ stands, and $ in a data line as the start of the line or repetition', () => {
+    const { eax, m } = run({
+      'main.s': `section .text
+global _start
+_start:
+    mov eax, msg_len               ; 5
+    add eax, table_len             ; + 16
+    out 0xf4, al
+section .data
+msg: db 'hello'
+msg_len equ $ - msg
+table: dd $, $                     ; both the address of the line
+       times 2 dd $                ; each repetition's own address
+table_len equ $ - table
+`,
+    });
+    expect(eax).toBe(21);
+    const table = m.kernel!.symbols.find((s) => s.name === 'table')!.value;
+    expect([0, 4, 8, 12].map((k) => m.readPhys32(table + k) - table)).toEqual([0, 0, 8, 12]);
+  });
+
+  it('links the first section exactly at --base, page-aligned or not, and boots it', () => {
+    withFiles({ 'main.s': prog('    mov eax, here\nhere:\n    mov eax, [value]', 'section .data\nvalue: dd 0x5eed') }, (dir) => {
+      const image = linkSources([join(dir, 'main.s')], { base: 0x100010 });
+      const elf = readElf(image);
+      const text = elf.sections.find((x) => x.name === '.text')!;
+      const data = elf.sections.find((x) => x.name === '.data')!;
+      expect(text.addr).toBe(0x100010);
+      expect(data.addr).toBe(0x101000);
+      for (const seg of elf.segments) expect((seg.offset - seg.vaddr) & 0xfff).toBe(0);
+      const m = new Machine({ memSize: 4 << 20 });
+      m.loadKernel(image);
+      expect(m.run(1000).kind).toBe('poweroff');
+      expect(m.cpu.regs[0]).toBe(0x5eed);
+    });
+  });
+
   it('emits data: db dw dd with numbers, characters and strings holding ; : and quotes; times; resb', () => {
     const { m } = run({
       'main.s': prog('    mov eax, 0', `section .data

@@ -4,17 +4,17 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { buildReference, checkProbes, missingForms, report, tableForms, Rng, type Probe } from './harness.js';
 import { twoOperand } from './probes.js';
+import { GROUP } from './groups.js';
 
 /** Probes per operand form. */
 const PER_FORM = 100;
-const OPS = ['add', 'adc', 'sub', 'sbb', 'cmp', 'and', 'or', 'xor', 'test'];
 
 let ref: ReturnType<typeof buildReference>;
 beforeAll(() => { ref = buildReference(); });
 afterAll(() => ref?.cleanup());
 
 describe('ALU instructions agree with the host CPU', () => {
-  for (const op of OPS) {
+  for (const op of GROUP.alu) {
     const forms = tableForms([op]);
     it(`${op}: ${forms.length} forms × ${PER_FORM} operand sets`, () => {
       const rng = new Rng(`alu-${op}`);

@@ -3,12 +3,11 @@
 // flags left by earlier instructions, compared with the host CPU.
 
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { CONDITIONS } from '../../emulator/isa/table.js';
 import { buildReference, checkProbes, missingForms, report, tableForms, Rng, type Probe } from './harness.js';
 import { ccNames, jcc, setcc, twoOperand } from './probes.js';
+import { GROUP } from './groups.js';
 
 const PER_FORM = 64;
-const names = (prefix: string) => CONDITIONS.map((c) => prefix + c[0]);
 
 let ref: ReturnType<typeof buildReference>;
 beforeAll(() => { ref = buildReference(); });
@@ -20,7 +19,7 @@ describe('conditional instructions agree with the host CPU', () => {
     const probes: Probe[] = [];
     for (let i = 0; i < 32 * PER_FORM; i++) probes.push(setcc(rng, i, i % 16, (i >> 4) % 2 ? 'm8' : 'r8'));
     const r = checkProbes(ref.bin, 'setcc', probes);
-    expect(missingForms(names('set'), r.forms), 'forms never assembled').toEqual([]);
+    expect(missingForms(GROUP.setcc, r.forms), 'forms never assembled').toEqual([]);
     expect(r.failures.length, report('setcc', r)).toBe(0);
   });
 
@@ -32,7 +31,7 @@ describe('conditional instructions agree with the host CPU', () => {
       probes.push(twoOperand(rng, i, 'cmovcc', 'cmov' + rng.pick(ccNames(cc)), (i >> 4) % 2 ? 'r32,m32' : 'r32,r32', cc));
     }
     const r = checkProbes(ref.bin, 'cmovcc', probes);
-    expect(missingForms(names('cmov'), r.forms), 'forms never assembled').toEqual([]);
+    expect(missingForms(GROUP.cmovcc, r.forms), 'forms never assembled').toEqual([]);
     expect(r.failures.length, report('cmovcc', r)).toBe(0);
   });
 
@@ -41,7 +40,7 @@ describe('conditional instructions agree with the host CPU', () => {
     const probes: Probe[] = [];
     for (let i = 0; i < 32 * PER_FORM; i++) probes.push(jcc(rng, i, i % 16, (i >> 4) % 2 ? 'rel32' : 'rel8'));
     const r = checkProbes(ref.bin, 'jcc', probes);
-    expect(missingForms(names('j'), r.forms), 'forms never assembled').toEqual([]);
+    expect(missingForms(GROUP.jcc, r.forms), 'forms never assembled').toEqual([]);
     expect(r.failures.length, report('jcc', r)).toBe(0);
     // Every condition, in both forms, went both ways.
     const outcomes = new Map<string, Set<number>>();

@@ -4,6 +4,7 @@
 
 import { describe, it, expect } from 'vitest';
 import { formsRun, hex, hex8, missingForms, runProgram, save, saveFlags, SCRATCH } from './harness.js';
+import { GROUP } from './groups.js';
 
 const S = SCRATCH;
 const at = (offset: number) => `[${hex(S + offset)}]`;
@@ -229,6 +230,6 @@ describe('data movement', () => {
   });
 
   it('covered every form of MOV, MOVZX, MOVSX, LEA, XCHG, CDQ and CWDE', () => {
-    expect(missingForms(['mov', 'movzx', 'movsx', 'lea', 'xchg', 'cdq', 'cwde'], formsRun)).toEqual([]);
+    expect(missingForms(GROUP.data, formsRun)).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Machine, type StopReason } from '../../emulator/machine.js';
+import { Machine, type MachineOptions, type StopReason } from '../../emulator/machine.js';
 import { readElf } from '../../tools/asm/elf.js';
 import { decode } from '../../emulator/isa/encoding.js';
 import { FORMS, type Form } from '../../emulator/isa/table.js';
@@ -181,11 +181,10 @@ export function formsAt(elf: Uint8Array, labels: readonly string[]): (Form | nul
   });
 }
 
-/** Boots a linked program bare-metal and runs it until it powers off. */
-export function boot(elf: Uint8Array, budget = 50_000_000, setup?: (m: Machine) => void): { machine: Machine; stop: StopReason } {
-  const machine = new Machine({});
+/** Boots a linked program bare-metal and runs it until it stops (power-off, halt, ...). */
+export function boot(elf: Uint8Array, options: MachineOptions = {}, budget = 50_000_000): { machine: Machine; stop: StopReason } {
+  const machine = new Machine(options);
   machine.loadKernel(elf);
-  if (setup) setup(machine);
   const stop = machine.run(budget);
   return { machine, stop };
 }
@@ -235,10 +234,10 @@ export interface Ran {
  * Assembles and runs a program; throws a readable error unless it powered off with code 0.
  * Returns the machine, the first `outWords` dwords at OUT, and the symbols.
  */
-export function runProgram(body: string | readonly string[], outWords = 0, data = ''): Ran {
+export function runProgram(body: string | readonly string[], outWords = 0, data = '', options: MachineOptions = {}): Ran {
   const elf = assemble(program(body, data));
   for (const f of textForms(elf)) formsRun.add(f);
-  const { machine, stop } = boot(elf);
+  const { machine, stop } = boot(elf, options);
   if (stop.kind !== 'poweroff' || stop.code !== 0) {
     throw new Error(`program did not power off with code 0: ${JSON.stringify(stop)} at eip ${hex(machine.cpu.eip)}`);
   }
@@ -256,38 +255,45 @@ export const save = (k: number, reg: string): string => `mov [${hex(OUT + 4 * k)
 /** Stores EFLAGS in word k of the output array. */
 export const saveFlags = (k: number): string[] => ['pushfd', `pop dword [${hex(OUT + 4 * k)}]`];
 
-/** The IDT the hand-written tests install (SPEC §2.3), and its LIDT operand after it. */
+/** The IDT the hand-written tests install (SPEC §2.3); its LIDT operand follows the gates. */
 export const IDT = 0x600000;
-export const IDT_VECTORS = 32;
+
+/** A gate: the handler's label and the attribute byte (0x8E: present, DPL 0, interrupt gate). */
+export type Gate = string | { readonly label: string; readonly attr: number };
 
 /**
- * Code that builds an IDT at IDT whose gate v (an interrupt gate, selector 0x08) enters
- * handlers[v], or for the other vectors a stub that powers off with code 0x80 + v, then loads it.
- * The stubs go into the text by `unexpectedStubs`.
+ * Code that builds an IDT of `vectors` gates at IDT, gate v entering handlers[v] (an interrupt
+ * gate with selector 0x08 unless given otherwise), the others a stub that powers off with code
+ * 0x80 + v (unexpectedStubs), and loads it with LIDT.
  */
-export function installIdt(handlers: Record<number, string>): string[] {
+export function installIdt(handlers: Record<number, Gate>, vectors = 32): string[] {
   const lines: string[] = [];
-  for (let v = 0; v < IDT_VECTORS; v++) {
+  for (let v = 0; v < vectors; v++) {
     const gate = IDT + 8 * v;
+    const h = handlers[v] ?? `unexpected_${v}`;
+    const { label, attr } = typeof h === 'string' ? { label: h, attr: 0x8e } : h;
     lines.push(
-      `mov eax, ${handlers[v] ?? `unexpected_${v}`}`,
+      `mov eax, ${label}`,
       `mov [${hex(gate)}], ax`, // offset 15:0
       'shr eax, 16',
       `mov [${hex(gate + 6)}], ax`, // offset 31:16
       `mov word [${hex(gate + 2)}], 0x08`, // selector
       `mov byte [${hex(gate + 4)}], 0`,
-      `mov byte [${hex(gate + 5)}], 0x8e`, // P, DPL 0, 32-bit interrupt gate
+      `mov byte [${hex(gate + 5)}], ${hex(attr)}`, // P, DPL, type
     );
   }
-  const desc = IDT + 8 * IDT_VECTORS;
-  lines.push(`mov word [${hex(desc)}], ${IDT_VECTORS * 8 - 1}`, `mov dword [${hex(desc + 2)}], ${hex(IDT)}`, `lidt [${hex(desc)}]`);
+  const desc = idtDescriptor(vectors);
+  lines.push(`mov word [${hex(desc)}], ${vectors * 8 - 1}`, `mov dword [${hex(desc + 2)}], ${hex(IDT)}`, `lidt [${hex(desc)}]`);
   return lines;
 }
 
+/** Where installIdt puts the 6-byte LIDT operand (limit, base). */
+export const idtDescriptor = (vectors = 32): number => IDT + 8 * vectors;
+
 /** Handlers for the vectors a test does not expect: power off with code 0x80 + vector. */
-export function unexpectedStubs(): string[] {
+export function unexpectedStubs(vectors = 32): string[] {
   const lines: string[] = [];
-  for (let v = 0; v < IDT_VECTORS; v++) lines.push(`unexpected_${v}:`, `mov al, ${0x80 + v}`, 'out 0xf4, al');
+  for (let v = 0; v < vectors; v++) lines.push(`unexpected_${v}:`, `mov al, ${(0x80 + v) & 0xff}`, 'out 0xf4, al');
   return lines;
 }
 

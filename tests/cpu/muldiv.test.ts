@@ -5,6 +5,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { buildReference, checkProbes, missingForms, operand, report, tableForms, Rng, type Probe, type Size } from './harness.js';
 import { accumulator, divideValues, imul3, parseForm, twoOperand } from './probes.js';
+import { GROUP } from './groups.js';
 
 const PER_FORM = 200;
 
@@ -15,7 +16,7 @@ afterAll(() => ref?.cleanup());
 const multiplyValues = (rng: Rng) => (size: Size) => ({ eax: operand(rng, size), src: operand(rng, size), edx: operand(rng, 32) });
 
 describe('multiply and divide agree with the host CPU', () => {
-  for (const mnemonic of ['mul', 'imul', 'div', 'idiv'] as const) {
+  for (const mnemonic of GROUP.muldiv) {
     const forms = tableForms([mnemonic]);
     it(`${mnemonic}: ${forms.length} forms × ${PER_FORM} operand sets`, () => {
       const rng = new Rng(`muldiv-${mnemonic}`);

@@ -4,6 +4,7 @@
 
 import { describe, it, expect } from 'vitest';
 import { formsRun, hex, hex8, missingForms, OUT, runProgram, save, saveFlags, SCRATCH } from './harness.js';
+import { GROUP } from './groups.js';
 
 const S = SCRATCH;
 const at = (offset: number) => `[${hex(S + offset)}]`;
@@ -223,6 +224,6 @@ describe('stack and control transfer', () => {
   });
 
   it('covered every form of PUSH, POP, PUSHAD, POPAD, PUSHFD, POPFD, CALL, RET, LEAVE and JMP', () => {
-    expect(missingForms(['push', 'pop', 'pushad', 'popad', 'pushfd', 'popfd', 'call', 'ret', 'leave', 'jmp'], formsRun)).toEqual([]);
+    expect(missingForms(GROUP.stack, formsRun)).toEqual([]);
   });
 });

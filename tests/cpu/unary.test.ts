@@ -5,16 +5,16 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { buildReference, checkProbes, missingForms, report, tableForms, Rng, type Probe } from './harness.js';
 import { unary } from './probes.js';
+import { GROUP } from './groups.js';
 
 const PER_FORM = 250;
-const OPS = ['inc', 'dec', 'neg', 'not'];
 
 let ref: ReturnType<typeof buildReference>;
 beforeAll(() => { ref = buildReference(); });
 afterAll(() => ref?.cleanup());
 
 describe('INC DEC NEG NOT agree with the host CPU', () => {
-  for (const op of OPS) {
+  for (const op of GROUP.unary) {
     const forms = tableForms([op]);
     it(`${op}: ${forms.length} forms × ${PER_FORM} operand sets`, () => {
       const rng = new Rng(`unary-${op}`);

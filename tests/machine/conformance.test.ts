@@ -3,7 +3,10 @@
 // check prints "FAIL <n> got <x> want <y>", the end prints "DONE <checks> <failures>" and powers
 // off with the number of failures. A program may ask for machine options with a first-line
 // comment `; options: {"tlbEntries": 8}` (JSON, MachineOptions) and state how many checks it
-// makes with `; checks: N` so that a check silently skipped is noticed.
+// makes with `; checks: N` so that a check silently skipped is noticed. A program that must end in
+// a machine stop instead says so with `; expect: triple-fault` (a kind of Machine.run's result):
+// it prints "ARMED <checks> <failures>" (lib.inc's `armed`) in place of DONE, then stops the
+// machine, and nothing may follow.
 
 import { describe, it, expect } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -39,9 +42,11 @@ describe('conformance programs', () => {
       const { out, stop } = runConformance(file);
       const fails = out.split('\n').filter((l) => l.startsWith('FAIL'));
       expect(fails, out).toEqual([]);
-      const done = /DONE ([0-9a-f]{8}) ([0-9a-f]{8})\n$/.exec(out);
-      expect(done, `no DONE line; stop ${JSON.stringify(stop)}; output:\n${out}`).not.toBeNull();
-      expect(stop).toEqual({ kind: 'poweroff', code: 0 });
+      const kind = /^; expect: ([a-z-]+)$/m.exec(src)?.[1] ?? 'poweroff';
+      const last = kind === 'poweroff' ? 'DONE' : 'ARMED';
+      const done = new RegExp(`${last} ([0-9a-f]{8}) ([0-9a-f]{8})\\n$`).exec(out);
+      expect(done, `no ${last} line at the end; stop ${JSON.stringify(stop)}; output:\n${out}`).not.toBeNull();
+      expect(stop).toEqual(kind === 'poweroff' ? { kind, code: 0 } : { kind });
       const want = /^; checks: (\d+)$/m.exec(src);
       expect(want, `${file} does not state its number of checks`).not.toBeNull();
       expect(parseInt(done![1], 16)).toBe(Number(want![1]));

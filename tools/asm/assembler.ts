@@ -341,7 +341,10 @@ class Assembly implements Scope {
         const [e, next] = parseExpr(tk, 2);
         if (tk[next].kind !== 'eol') fail(tk[next], `unexpected '${tk[next].text}' after the expression`);
         this.recordOwners(line);
-        this.define(name, { kind: 'equ', section: this.current.name, item: -1, expr: e, at: first });
+        // `$` in an equ is where the equ stands (NASM: `len equ $ - msg`): a zero-size marker
+        // item records the place.
+        this.define(name, { kind: 'equ', section: this.current.name, item: this.current.items.length, expr: e, at: first });
+        this.current.items.push({ k: 'label', name: '', at: first });
         return;
       }
       if (DATA.has(w) || RES.has(w) || w === 'times') {
@@ -393,6 +396,7 @@ class Assembly implements Scope {
         const w2 = tk[next].kind === 'ident' ? tk[next].text.toLowerCase() : '';
         if (DATA.has(w2) || RES.has(w2)) return this.parseStatement(tk, next, count);
         // An instruction: the count must be a constant now, and each copy is its own item.
+        if (usesHere(count)) fail(tk[i + 1], 'times before an instruction needs a constant count; $ and $$ are not known yet (use times with db to pad)');
         const n = evaluate(count, this);
         if (!n || n.section !== null || n.extern !== null) fail(tk[i + 1], 'times before an instruction needs a constant count');
         if (n.add < 0 || n.add > 1_000_000) fail(tk[i + 1], `times count ${n.add} is out of range`);
@@ -439,7 +443,7 @@ class Assembly implements Scope {
       if (def.kind === 'equ') {
         if (this.evaluating.has(q)) fail(at, `'${name}' is defined in terms of itself`);
         this.evaluating.add(q);
-        try { return evaluate(def.expr!, this); } finally { this.evaluating.delete(q); }
+        try { return this.evaluateEqu(def); } finally { this.evaluating.delete(q); }
       }
       const s = this.sections.get(def.section)!;
       const off = s.offsets[def.item];
@@ -449,6 +453,21 @@ class Assembly implements Scope {
     if (this.externs.has(name)) return { add: 0, section: null, extern: name };
     if (this.final) fail(at, `undefined symbol '${name}'`);
     return undefined;
+  }
+
+  /** An equ's value, with `$` and `$$` taken where the equ stands. */
+  private evaluateEqu(def: SymbolDef): Value | undefined {
+    const here = this.here, start = this.sectionStart;
+    const off = this.sections.get(def.section)!.offsets[def.item];
+    this.here = { add: off ?? 0, section: def.section, extern: null };
+    this.sectionStart = { add: 0, section: def.section, extern: null };
+    try {
+      const v = evaluate(def.expr!, this);
+      return off === undefined && v !== undefined && usesHere(def.expr!) ? undefined : v;
+    } finally {
+      this.here = here;
+      this.sectionStart = start;
+    }
   }
 
   /** Local labels in expressions resolve against the label they follow in the source. */
@@ -719,9 +738,10 @@ class Assembly implements Scope {
     let at = off;
     lines.push({ section: s.name, offset: off, file: item.at.file, line: item.at.line });
     for (let r = 0; r < n; r++) {
+      // `$` is the start of the line, or of each repetition under times (as in NASM).
+      this.here = { add: at, section: s.name, extern: null };
       for (const v of item.values) {
         if (v instanceof Uint8Array) { data.set(v, at); at += v.length; continue; }
-        this.here = { add: at, section: s.name, extern: null };
         const val = evaluate(v, this)!;
         this.field(val, item.width, s, at, data, relocs, v.at, true);
         at += item.width;
@@ -805,7 +825,7 @@ class Assembly implements Scope {
     for (const [name, d] of this.symbols) {
       const global = this.globals.has(name);
       if (d.kind === 'equ') {
-        const v = evaluate(d.expr!, this)!;
+        const v = this.evaluateEqu(d)!;
         if (v.extern !== null) fail(d.at, `equ '${name}' cannot name an external symbol`);
         out.push({ name, section: v.section, value: v.add, size: 0, global, extern: false, kind: 'none' });
         continue;
@@ -835,4 +855,11 @@ export function assemble(path: string, read?: (p: string) => string): ObjectFile
     if (!a.pass() && i > 0) return a.emit();
   }
   throw new AsmError(path, 0, 0, 'the layout does not settle (too many passes)');
+}
+
+/** Whether an expression refers to `$` or `$$`. */
+function usesHere(e: Expr): boolean {
+  if (e.op === 'here' || e.op === 'start') return true;
+  const x = e as { a?: Expr; b?: Expr };
+  return (x.a !== undefined && usesHere(x.a)) || (x.b !== undefined && usesHere(x.b));
 }

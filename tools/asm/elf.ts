@@ -2,7 +2,7 @@
 // assembler, linker and compiler, and the reader used by the linker, objdump, the debugger and the
 // machine's loader. Layout follows the System V gABI so that `readelf -a` reads every file.
 //
-// toy86 specifics (docs/isa.md, "Object files"):
+// toy86 specifics (docs/asm.md):
 //   e_machine = EM_TOY86 (0x7486), not EM_386: the encoding is toy86's own.
 //   Relocations are RELA: R_TOY86_32 (S + A), R_TOY86_PC32 (S + A - P), R_TOY86_16 and
 //   R_TOY86_8 (S + A), R_TOY86_PC8 (S + A - P); a value out of a short field's range is a link
@@ -299,6 +299,8 @@ export function writeElf(out: ElfOutput): Uint8Array {
       let off = Math.ceil(fileSize / Math.max(1, s.align)) * Math.max(1, s.align);
       if ((off & 0xfff) !== want) off = (off & ~0xfff) + want + ((off & 0xfff) > want ? 0x1000 : 0);
       fileSize = off;
+      secOff[i] = place(s.data, 1);
+      return;
     }
     secOff[i] = place(s.data, s.align);
   });

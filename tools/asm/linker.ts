@@ -40,9 +40,10 @@ export function link(objects: ObjectFile[], opts: LinkOptions = {}): Uint8Array 
   for (const kind of KINDS) {
     const parts: { obj: number; s: ObjSection }[] = [];
     objects.forEach((o, i) => o.sections.forEach((s) => { if (s.kind === kind) parts.push({ obj: i, s }); }));
-    if (parts.every((p) => p.s.size === 0) && parts.length === 0) continue;
     if (parts.length === 0) continue;
-    addr = Math.ceil(addr / 4096) * 4096;
+    // The first section starts at the base itself (as ld's -Ttext); each later one on a new
+    // page, so that each can have its own page rights.
+    if (groups.length > 0) addr = Math.ceil(addr / 4096) * 4096;
     const start = addr;
     let align = 1;
     for (const p of parts) {
@@ -55,7 +56,7 @@ export function link(objects: ObjectFile[], opts: LinkOptions = {}): Uint8Array 
     const data = new Uint8Array(kind === 'bss' ? 0 : size);
     for (const p of parts) if (kind !== 'bss') data.set(p.s.data.subarray(0, p.s.size), where.get(`${p.obj}:${p.s.name}`)! - start);
     if (addr > 0x100000000) throw new LinkError(`the program does not fit below 4 GiB when linked at 0x${base.toString(16)}`);
-    groups.push({ kind, start, size, data, align: Math.max(align, 4096) });
+    groups.push({ kind, start, size, data, align: start % 4096 === 0 ? Math.max(align, 4096) : align });
   }
 
   // Globals across objects.
