@@ -10,7 +10,7 @@ export const CTRL_A = 0x01;
 export interface ConsoleHooks {
   /** Ctrl-A x. */
   onQuit(): void;
-  /** Bytes for the guest arrived (the run loop should go on if it was idle). */
+  /** Bytes for the guest arrived, or input ended (the run loop should go on if it was idle). */
   onInput(): void;
 }
 
@@ -35,7 +35,8 @@ export class HostConsole {
       process.on('exit', this.restore);
     }
     this.stdin.on('data', (chunk: Buffer) => this.receive(chunk));
-    this.stdin.on('end', () => { this.ended = true; });
+    // The end of input wakes an idle run loop too: it then sees that nothing more can come.
+    this.stdin.on('end', () => { this.ended = true; this.hooks.onInput(); });
     this.stdin.resume();
   }
 
