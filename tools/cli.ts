@@ -81,6 +81,28 @@ export async function main(argv: string[]): Promise<void> {
         });
         return 0;
       }))
+    .command('cc <files..>', 'compile the TypeScript subset (with .s sources and .o objects) into an ELF32 file',
+      (y) => y
+        .positional('files', { type: 'string', array: true, describe: '.ts and .s sources, .o objects' })
+        .option('o', { type: 'string', describe: 'output file' })
+        .option('kernel', { type: 'boolean', describe: 'kernel or bare-metal code: no user runtime; an assembly file defines _start' })
+        .option('S', { type: 'boolean', describe: 'write the generated assembly instead' })
+        .option('c', { type: 'boolean', describe: 'write a relocatable object instead of linking' })
+        .option('base', { type: 'string', describe: 'address of the first section (default 0x100000 with --kernel)' })
+        .option('load-offset', { type: 'string', describe: 'physical address = virtual address - OFF (default 0)' }),
+      async (a) => guarded('cc', async () => {
+        if (!a.o) throw new UserError('give the output file with -o OUT', 2);
+        const { ccCommand, asCcError } = await import('./cc/driver.js');
+        try {
+          ccCommand({
+            inputs: a.files as string[], output: a.o as string, kernel: a.kernel, assembly: a.S, object: a.c,
+            base: address(a.base, '--base'), loadOffset: address(a['load-offset'], '--load-offset'),
+          });
+        } catch (e) {
+          throw asCcError(e) ?? e;
+        }
+        return 0;
+      }))
     .command('objdump <file>', 'disassemble an executable or object, with symbols and source lines',
       (y) => y.positional('file', { type: 'string', describe: 'an ELF32 toy86 file' }),
       async (a) => guarded('objdump', async () => {

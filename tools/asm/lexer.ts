@@ -130,27 +130,38 @@ export function preprocess(path: string, read: (p: string) => string = (p) => re
     }
     stack.push(abs);
     const shown = from ? relative(process.cwd(), abs) || abs : file;
+    // `%line N[+M] [file]` (NASM): the lines after it come from `file`, the first at line N and
+    // each next one M further on (M = 1 by default; a compiler writes +0 before each statement's
+    // code). Messages and the line table then name the original source.
+    let mapped: { file: string; line: number; inc: number; at: number } | null = null;
     text.split('\n').forEach((src, k) => {
-      const tokens = tokenize(src, shown, k + 1);
+      const where = mapped ? { file: mapped.file, line: mapped.line + mapped.inc * (k - mapped.at - 1) } : { file: shown, line: k + 1 };
+      if (/^\s*%line\b/i.test(src)) {
+        const m = /^\s*%line\s+(\d+)(?:\+(\d+))?(?:\s+(?:"([^"]*)"|(\S+)))?\s*$/i.exec(src);
+        if (!m) throw new AsmError(where.file, where.line, 1, '%line needs a line number, an optional +increment and a file name');
+        mapped = { file: m[3] ?? m[4] ?? where.file, line: Number(m[1]), inc: m[2] === undefined ? 1 : Number(m[2]), at: k };
+        return;
+      }
+      const tokens = tokenize(src, where.file, where.line);
       const first = tokens[0];
       if (first.kind === 'ident' && first.text.toLowerCase() === '%define') {
         const name = tokens[1];
-        if (!name || name.kind !== 'ident') throw new AsmError(shown, k + 1, (name ?? first).col, '%define needs a name');
+        if (!name || name.kind !== 'ident') throw new AsmError(where.file, where.line, (name ?? first).col, '%define needs a name');
         defines.set(name.text, substitute(tokens.slice(2, -1)));
         return;
       }
       if (first.kind === 'ident' && first.text.toLowerCase() === '%include') {
         const name = tokens[1];
         if (!name || name.kind !== 'string' || tokens[2].kind !== 'eol') {
-          throw new AsmError(shown, k + 1, (name ?? first).col, '%include needs a file name in quotes');
+          throw new AsmError(where.file, where.line, (name ?? first).col, '%include needs a file name in quotes');
         }
         load(resolve(dirname(abs), name.text), name, name.text);
         return;
       }
       if (first.kind === 'ident' && first.text.startsWith('%')) {
-        throw new AsmError(shown, k + 1, first.col, `unknown preprocessor directive ${first.text}`);
+        throw new AsmError(where.file, where.line, first.col, `unknown preprocessor directive ${first.text}`);
       }
-      if (tokens.length > 1) out.push({ tokens: substitute(tokens), file: shown, line: k + 1 });
+      if (tokens.length > 1) out.push({ tokens: substitute(tokens), file: where.file, line: where.line });
     });
     stack.pop();
   };

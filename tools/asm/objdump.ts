@@ -1,6 +1,7 @@
 // `toy86 objdump FILE`: a disassembly with symbols and source lines, in the manner of GNU
 // objdump -d -l (and -s for data sections).
 
+import { readFileSync } from 'node:fs';
 import { readElf, SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS, STT_FILE, STT_SECTION, ET_REL, type ElfFile } from './elf.js';
 import { decode } from '../../emulator/isa/encoding.js';
 import { formatInstruction, hex8 } from '../../emulator/isa/disasm.js';
@@ -35,6 +36,17 @@ export class SymbolMap {
   }
 }
 
+const sources = new Map<string, string[] | null>();
+
+/** Line n of a source file, or null when it cannot be read. */
+function sourceLine(file: string, n: number): string | null {
+  if (!sources.has(file)) {
+    try { sources.set(file, readFileSync(file, 'utf8').split('\n')); } catch { sources.set(file, null); }
+  }
+  const lines = sources.get(file);
+  return lines && n >= 1 && n <= lines.length ? lines[n - 1] : null;
+}
+
 /** The text of the disassembly of an ELF file. */
 export function objdump(bytes: Uint8Array, name: string): string {
   const elf = readElf(bytes, name);
@@ -57,7 +69,12 @@ export function objdump(bytes: Uint8Array, name: string): string {
         const li = lineAt.get(`${relocatable ? si : 0}:${addr}`);
         if (li) {
           const text = `${li.file}:${li.line}`;
-          if (text !== lastLine) { out.push(text); lastLine = text; }
+          if (text !== lastLine) {
+            // As objdump -S: the source line itself when the file can be read.
+            const src = sourceLine(li.file, li.line);
+            out.push(src === null ? text : `${text}:  ${src.trim()}`);
+            lastLine = text;
+          }
         }
         const d = decode((i) => (i - base < code.length ? code[i - base] : -1), addr);
         const len = d ? d.length : 1;
