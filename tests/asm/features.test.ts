@@ -290,7 +290,7 @@ describe('the toolchain on the command line', () => {
       const dump = spawnSync(process.execPath, [CLI, 'objdump', out], { encoding: 'utf8' });
       expect(dump.status).toBe(0);
       expect(dump.stdout).toContain('00100000 <_start>:');
-      expect(dump.stdout).toMatch(/hello\.s:9\n\s+100000:\t02 06 00 10 10 00\s+\tmov esi, 0x101000/);
+      expect(dump.stdout).toMatch(/hello\.s:9:  mov esi, msg\n\s+100000:\t02 06 00 10 10 00\s+\tmov esi, 0x101000/);
       expect(dump.stdout).toContain('je short 0x00100025 <_start.done>');
       expect(dump.stdout).toContain('out 0xf4, al');
       expect(objdump(readFileSync(out), 'hello.elf')).toContain('Contents of section .rodata:');
