@@ -13,3 +13,13 @@ describe('toy86 cc: the harness', () => {
     expect(r.failures[0]).toMatch(/smoke\.ts:14: check\(s == 46\);/);
   });
 });
+
+describe('the formatter (userland/lib/fmt.ts)', () => {
+  it('formats %d %u %x %08x %s %c %p %% with widths, zero padding and left alignment', () => {
+    const r = runTs([P('fmt.ts')]);
+    expect(r.failures).toEqual([]);
+    expect(r.checks).toBe(17);
+    expect(r.out).toContain('fmt: ok 42\n');
+    expect(r.stop).toEqual({ kind: 'poweroff', code: 0 });
+  });
+});

@@ -216,6 +216,8 @@ class Gen {
       case 'addr': return e.add ? `${e.sym} + ${e.add}` : e.sym;
       case 'var': return this.loc(e.v);
       case 'global': return sizeOf(e.ty) === 4 ? `dword [${e.sym}]` : null;
+      // A 32-bit value seen as another 32-bit type: the same operand.
+      case 'wrap': return sizeOf(e.ty) === 4 && sizeOf(e.a.ty) === 4 ? this.operand(e.a) : null;
       case 'mem': {
         if (sizeOf(e.ty) !== 4) return null;
         const a = this.address(e, false);

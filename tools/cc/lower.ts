@@ -479,8 +479,8 @@ class Lowerer {
     if (e.ty.k === 'void') fail(node, 'a void value is used');
     if (to.k === 'int' && to.size < 4) {
       if (e.e === 'const') return { e: 'const', v: wrapTo(e.v, to), ty: to };
-      if (e.ty.k === 'int' && e.ty.size <= to.size && (e.ty.signed === to.signed || e.ty.size < to.size && !e.ty.signed)) return { ...e, ty: to } as Expr;
-      if (e.ty.k === 'bool') return { ...e, ty: to } as Expr;
+      if (e.ty.k === 'int' && e.ty.size <= to.size && (e.ty.signed === to.signed || e.ty.size < to.size && !e.ty.signed)) return retype(e, to);
+      if (e.ty.k === 'bool') return retype(e, to);
       return { e: 'wrap', a: e, ty: to };
     }
     if (to.k === 'bool' && e.ty.k !== 'bool') {
@@ -488,6 +488,8 @@ class Lowerer {
       return { e: 'cmp', op: '!=', a: e, b: { e: 'const', v: 0, ty: I32 }, unsigned: false, ty: BOOL };
     }
     if (e.e === 'const' && to.k === 'int') return { e: 'const', v: e.v | 0, ty: to };
+    // 32 bits to 32 bits: the same bits, now of the declared type (its signedness counts).
+    if (to.k === 'int' || to.k === 'struct' || to.k === 'fn' || to.k === 'str') return retype(e, to);
     return e;
   }
 
@@ -625,7 +627,7 @@ class Lowerer {
   }
 
   private offsetAddr(base: Expr, off: number, ty: Ty): Expr {
-    if (off === 0) return { ...base, ty } as Expr;
+    if (off === 0) return retype(base, ty);
     if (base.e === 'const') return { e: 'const', v: (base.v + off) | 0, ty };
     if (base.e === 'addr') return { ...base, add: base.add + off, ty };
     if (base.e === 'bin' && base.op === '+' && base.b.e === 'const') return this.offsetAddr(base.a, base.b.v + off, ty);
@@ -659,7 +661,7 @@ class Lowerer {
     }
     if (!isIntLike(a.ty)) fail(node, `arithmetic on a value of type ${tyName(a.ty)}`);
     const ty = this.arith(a.ty, I32);
-    if (op === ts.SyntaxKind.PlusToken) return { ...a, ty } as Expr;
+    if (op === ts.SyntaxKind.PlusToken) return retype(a, ty);
     if (op === ts.SyntaxKind.MinusToken) return a.e === 'const' ? { e: 'const', v: -a.v | 0, ty: a.ty.k === 'int' && !a.ty.signed && a.ty.size === 4 ? U32 : I32 } : { e: 'neg', a, ty };
     if (op === ts.SyntaxKind.TildeToken) return a.e === 'const' ? { e: 'const', v: ~a.v, ty } : { e: 'not', a, ty };
     return fail(node, 'this operator is not in the subset');
@@ -740,7 +742,7 @@ class Lowerer {
       return { e: 'const', v: fold(op, a.v, b.v, unsigned), ty };
     }
     // x + 0, x * 1, ... and constants on the right where the operation commutes.
-    if (b.e === 'const' && ((op === '+' || op === '-' || op === '|' || op === '^' || op === '<<' || op === '>>' || op === '>>>') && b.v === 0 || (op === '*' || op === '/') && b.v === 1)) return { ...a, ty } as Expr;
+    if (b.e === 'const' && ((op === '+' || op === '-' || op === '|' || op === '^' || op === '<<' || op === '>>' || op === '>>>') && b.v === 0 || (op === '*' || op === '/') && b.v === 1)) return retype(a, ty);
     if (a.e === 'const' && (op === '+' || op === '*' || op === '&' || op === '|' || op === '^')) [a, b] = [b, a];
     if (a.e === 'bin' && a.op === '+' && op === '+' && a.b.e === 'const' && b.e === 'const') {
       return { e: 'bin', op: '+', a: a.a, b: { e: 'const', v: (a.b.v + b.v) | 0, ty: I32 }, unsigned, ty };
@@ -837,7 +839,7 @@ class Lowerer {
         const ty = this.typeArg(node, 'changetype');
         const v = this.expr(args[0]);
         if (ty.k === 'int' && ty.size < 4) return this.convert(v, ty, node);
-        return { ...v, ty } as Expr;
+        return retype(v, ty);
       }
       case 'offsetof': {
         const ty = this.typeArg(node, 'offsetof');
@@ -889,6 +891,15 @@ class Lowerer {
     this.unit.data.push({ sym, global, align, size, items: null, readonly: false, pos: posOf(node) });
     return { e: 'addr', sym, add: 0, ty: USIZE };
   }
+}
+
+/**
+ * The same value seen as another type. A read of memory keeps its own width and extension (a
+ * `wrap` node reads it, then narrows only if the new type is narrower); anything else is retyped.
+ */
+function retype(e: Expr, ty: Ty): Expr {
+  if (e.e === 'mem' || e.e === 'global') return { e: 'wrap', a: e, ty };
+  return { ...e, ty } as Expr;
 }
 
 function endsInReturn(body: Stmt[]): boolean {
