@@ -98,6 +98,9 @@ export interface BenchResult {
   extra?: { label: string; value: number; unit: string };
 }
 
+/** Guest instructions of a program compiled by toy86 cc and of the same program by hand. */
+export interface CompiledResult { name: string; what: string; compiled: number; hand: number; ratio: number }
+
 /** Runs every benchmark; prints the table; writes results.json. Returns the exit code. */
 export async function runBenchmarks(o: { runs: number }): Promise<number> {
   const runs = Math.max(1, Math.floor(o.runs));
@@ -139,6 +142,27 @@ export async function runBenchmarks(o: { runs: number }): Promise<number> {
     process.stdout.write(`${b.what}: done\n`);
   }
 
+  // Compiled code against the same programs written by hand (instruction counts are exact:
+  // one run each).
+  const { compile } = await import('../cc/driver.js');
+  const { assemble, link } = await import('../asm/index.js');
+  const CC = join(ROOT, 'tools', 'bench', 'cc');
+  const count = (objects: ReturnType<typeof assemble>[]): { insns: number; value: number } => {
+    const m = new Machine({});
+    m.loadKernel(link([...objects, assemble(join(CC, 'start.s'))], { base: 0x100000 }));
+    const r = m.run(5e9);
+    if (r.kind !== 'poweroff') throw new Error(`a compiled-code benchmark stopped with ${r.kind}`);
+    return { insns: m.clock, value: m.cpu.regs[0] };
+  };
+  const compiled: CompiledResult[] = [];
+  for (const [name, what] of [['checksum', '(g) checksum over an array'], ['recursive', '(h) recursive function'], ['listwalk', '(i) structure-heavy list walk']]) {
+    const cc = count(compile([join(CC, `${name}.ts`)]).objects);
+    const hand = count([assemble(join(CC, `${name}.s`))]);
+    if (cc.value !== hand.value) throw new Error(`benchmark ${name}: compiled code computed ${cc.value}, the hand-written ${hand.value}`);
+    compiled.push({ name, what, compiled: cc.insns, hand: hand.insns, ratio: cc.insns / hand.insns });
+  }
+  process.stdout.write('compiled code: done\n');
+
   const integer = results.find((r) => r.name === 'integer')!;
   const ring3 = results.find((r) => r.name === 'integer-ring3')!;
   const pad = (s: string, n: number) => s.padEnd(n);
@@ -150,12 +174,15 @@ export async function runBenchmarks(o: { runs: number }): Promise<number> {
     ...results.map((r) => `${pad(r.what, 44)}${pad(num(r.mips), 10)}${pad(num(r.medianMs), 10)}${pad(num(r.nativeMs), 8)}${pad(r.ratio === undefined ? '—' : `${num(r.ratio, 1)}×`, 10)}${r.extra ? `${num(r.extra.value, r.extra.unit === 'ns' ? 0 : 2)} ${r.extra.unit}` : ''}`),
     '',
     `paging on, CPL 3 vs paging off: ${num((ring3.mips / integer.mips) * 100)}% of the speed`,
+    '',
+    `${pad('compiled TypeScript vs assembly by hand', 44)}${pad('compiled', 12)}${pad('by hand', 12)}ratio (instructions)`,
+    ...compiled.map((c) => `${pad(c.what, 44)}${pad(String(c.compiled), 12)}${pad(String(c.hand), 12)}${c.ratio.toFixed(2)}×`),
   ];
   process.stdout.write(lines.join('\n') + '\n');
   const out = join(ROOT, 'tools', 'bench', 'results.json');
   writeFileSync(out, JSON.stringify({
     date: new Date().toISOString(), node: process.versions.node, runs, results,
-    pagingRatio: ring3.mips / integer.mips,
+    pagingRatio: ring3.mips / integer.mips, compiled,
   }, null, 2) + '\n');
   process.stdout.write(`wrote ${out}\n`);
   return 0;

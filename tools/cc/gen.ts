@@ -241,10 +241,41 @@ class Gen {
     if (b.e === 'const') return `[${(b.v + off) >>> 0}]`;
     if (b.e === 'addr') return `[${b.sym} + ${b.add + off}]`;
     if (b.e === 'var' && this.inReg(b.v)) return plus(this.loc(b.v));
+    const indexed = this.indexed(b, off);
+    if (indexed) return indexed;
     if (!compute) return null;
     this.expr(b, true);
     if (into !== 'eax') this.emit(`mov ${into}, eax`);
     return plus(into);
+  }
+
+  /**
+   * base + index × scale + displacement, with base and index register variables and the
+   * displacement a constant or a symbol: e.g. `load<u32>(table + i * 4)` as `[table + esi*4]`.
+   */
+  private indexed(b: Expr, off: number): string | null {
+    if (b.e !== 'bin' || b.op !== '+') return null;
+    let base: string | null = null, index: string | null = null, disp = String(off);
+    const term = (t: Expr): boolean => {
+      if (t.e === 'var' && this.inReg(t.v)) {
+        if (!base) base = this.loc(t.v); else if (!index) index = `${this.loc(t.v)}*1`; else return false;
+        return true;
+      }
+      if ((t.e === 'wrap') && sizeOf(t.ty) === 4 && sizeOf(t.a.ty) === 4) return term(t.a);
+      if (t.e === 'bin' && (t.op === '*' || t.op === '<<') && t.b.e === 'const' && t.a.e === 'var' && this.inReg(t.a.v) && !index) {
+        const scale = t.op === '*' ? t.b.v : 1 << t.b.v;
+        if (scale !== 1 && scale !== 2 && scale !== 4 && scale !== 8) return false;
+        index = `${this.loc(t.a.v)}*${scale}`;
+        return true;
+      }
+      if (t.e === 'const') { disp = String((Number(disp) + t.v) | 0); return true; }
+      if (t.e === 'addr' && /^-?\d+$/.test(disp)) { disp = `${t.sym} + ${t.add + Number(disp)}`; return true; }
+      return false;
+    };
+    if (!term(b.a) || !term(b.b)) return null;
+    const parts = [base, index, disp === '0' ? null : disp].filter((x) => x !== null);
+    if (!base && !index) return null;
+    return `[${parts.join(' + ')}]`;
   }
 
   /** Whether computing e touches only EAX (so ECX and EDX survive it). */
@@ -346,6 +377,11 @@ class Gen {
   private operands(a: Expr, b: Expr, scratch = 'ecx'): string {
     const B = this.operand(b);
     if (B !== null) { this.expr(a, true); return B; }
+    if (!hasEffects(b) && this.canTo(b, scratch)) {
+      this.expr(a, true);
+      this.exprTo(b, scratch);
+      return scratch;
+    }
     if (this.onlyEax(a) && (stable(a) || !hasEffects(b))) {
       this.expr(b, true);
       this.emit(`mov ${scratch}, eax`);
@@ -375,24 +411,31 @@ class Gen {
         }
       }
     }
+    if (this.canTo(e, 'eax')) { this.exprTo(e, 'eax'); return; }
+    // A commutative operation whose left side is the simple one: the other way round.
+    if ((op === '+' || op === '*' || op === '&' || op === '|' || op === '^') && this.operand(b) === null && this.operand(e.a) !== null && !hasEffects(b)) {
+      this.expr(b, true);
+      this.apply(op, this.operand(e.a)!, e.unsigned);
+      return;
+    }
     const B = this.operands(e.a, b);
     this.apply(op, B, e.unsigned);
   }
 
-  /** EAX = EAX op B (B an operand; ECX and EDX may be used). */
-  private apply(op: BinOp, B: string, unsigned: boolean): void {
+  /** r = r op B (B an operand; with r = EAX, ECX and EDX may be used). */
+  private apply(op: BinOp, B: string, unsigned: boolean, r = 'eax'): void {
     switch (op) {
-      case '+': this.emit(`add eax, ${B}`); return;
-      case '-': this.emit(`sub eax, ${B}`); return;
-      case '&': this.emit(`and eax, ${B}`); return;
-      case '|': this.emit(`or eax, ${B}`); return;
-      case '^': this.emit(`xor eax, ${B}`); return;
-      case '*': this.emit(this.isImm(B) ? `imul eax, eax, ${B}` : `imul eax, ${B}`); return;
-      case '<<': case '>>': case '>>>': {
-        const m = op === '<<' ? 'shl' : op === '>>>' || unsigned ? 'shr' : 'sar';
-        if (this.isImm(B) && /^-?\d+$/.test(B)) { this.emit(`${m} eax, ${Number(B) & 31}`); return; }
+      case '+': this.emit(B === '1' ? `inc ${r}` : `add ${r}, ${B}`); return;
+      case '-': this.emit(B === '1' ? `dec ${r}` : `sub ${r}, ${B}`); return;
+      case '&': this.emit(`and ${r}, ${B}`); return;
+      case '|': this.emit(`or ${r}, ${B}`); return;
+      case '^': this.emit(`xor ${r}, ${B}`); return;
+      case '*': this.emit(this.isImm(B) ? `imul ${r}, ${r}, ${B}` : `imul ${r}, ${B}`); return;
+      case '<<': case '>>': case '>>>': case 'rotl': {
+        const m = op === '<<' ? 'shl' : op === 'rotl' ? 'rol' : op === '>>>' || unsigned ? 'shr' : 'sar';
+        if (this.isImm(B) && /^-?\d+$/.test(B)) { this.emit(`${m} ${r}, ${Number(B) & 31}`); return; }
         if (B !== 'ecx') this.emit(`mov ecx, ${B}`);
-        this.emit(`${m} eax, cl`);
+        this.emit(`${m} ${r}, cl`);
         return;
       }
       case '/': case '%': {
@@ -404,6 +447,52 @@ class Gen {
         return;
       }
     }
+  }
+
+  /**
+   * Whether e can be computed in register r alone, left to right, by one instruction per
+   * operation (a load, then `op r, operand` with operands that are constants, other registers or
+   * memory reached without computing): then nothing needs the stack or another register. `keep`
+   * is a variable that must not be read after r is first written (r is its register).
+   */
+  private canTo(e: Expr, r: string, keep: Var | null = null): boolean {
+    if (e.e === 'bin') {
+      if (e.op === '/' || e.op === '%') return false;
+      const B = this.operand(e.b);
+      if (B === null || (this.reads(e.b, keep)) || B === r) return false;
+      if ((e.op === '<<' || e.op === '>>' || e.op === '>>>' || e.op === 'rotl') && !/^-?\d+$/.test(B)) return false;
+      return this.canTo(e.a, r, keep);
+    }
+    if (e.e === 'wrap' && sizeOf(e.ty) === 4 && sizeOf(e.a.ty) === 4) return this.canTo(e.a, r, keep);
+    if (e.e === 'neg' || e.e === 'not') return this.canTo(e.a, r, keep);
+    const A = this.operand(e);
+    return A !== null;
+  }
+
+  /** Whether e reads the variable v. */
+  private reads(e: Expr, v: Var | null): boolean {
+    if (!v) return false;
+    switch (e.e) {
+      case 'var': return e.v === v;
+      case 'mem': return this.reads(e.base, v);
+      case 'wrap': case 'neg': case 'not': case 'lnot': return this.reads(e.a, v);
+      case 'bin': case 'cmp': case 'and': case 'or': return this.reads(e.a, v) || this.reads(e.b, v);
+      default: return false;
+    }
+  }
+
+  /** Computes e (canTo holds) into r. */
+  private exprTo(e: Expr, r: string): void {
+    if (e.e === 'bin') {
+      this.exprTo(e.a, r);
+      this.apply(e.op, this.operand(e.b)!, e.unsigned, r);
+      return;
+    }
+    if (e.e === 'wrap') { this.exprTo(e.a, r); return; }
+    if (e.e === 'neg' || e.e === 'not') { this.exprTo(e.a, r); this.emit(`${e.e} ${r}`); return; }
+    const A = this.operand(e)!;
+    if (A === r) return;
+    this.emit(A === '0' ? `xor ${r}, ${r}` : `mov ${r}, ${A}`);
   }
 
   /** Sets the flags for a comparison; returns the jcc that jumps when it holds. */
@@ -476,6 +565,7 @@ class Gen {
       if (e.op === null) {
         const V = this.operand(e.value);
         if (!want && V !== null && (reg || !this.isMem(V))) { this.emit(V === '0' && reg ? `xor ${L}, ${L}` : `mov ${L}, ${V}`); return; }
+        if (!want && reg && !hasEffects(e.value) && this.canTo(e.value, L, t.v)) { this.exprTo(e.value, L); return; }
         this.expr(e.value, true);
         this.emit(`mov ${L}, eax`);
         return;

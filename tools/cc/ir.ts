@@ -76,7 +76,7 @@ export interface Var {
   id: number;
 }
 
-export type BinOp = '+' | '-' | '*' | '/' | '%' | '&' | '|' | '^' | '<<' | '>>' | '>>>';
+export type BinOp = '+' | '-' | '*' | '/' | '%' | '&' | '|' | '^' | '<<' | '>>' | '>>>' | 'rotl';
 export type CmpOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
 export type Expr =

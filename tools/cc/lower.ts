@@ -744,6 +744,14 @@ class Lowerer {
     // x + 0, x * 1, ... and constants on the right where the operation commutes.
     if (b.e === 'const' && ((op === '+' || op === '-' || op === '|' || op === '^' || op === '<<' || op === '>>' || op === '>>>') && b.v === 0 || (op === '*' || op === '/') && b.v === 1)) return retype(a, ty);
     if (a.e === 'const' && (op === '+' || op === '*' || op === '&' || op === '|' || op === '^')) [a, b] = [b, a];
+    // (x << k) | (x >>> (32 - k)), in either order, with | + or ^: a rotation (one instruction).
+    if ((op === '|' || op === '+' || op === '^') && a.e === 'bin' && b.e === 'bin') {
+      const [l, r] = a.op === '<<' ? [a, b] : [b, a];
+      if (l.op === '<<' && r.op === '>>>' && l.b.e === 'const' && r.b.e === 'const' && (l.b.v & 31) !== 0 &&
+          ((l.b.v + r.b.v) & 31) === 0 && l.b.v + r.b.v === 32 && sameVar(l.a, r.a)) {
+        return { e: 'bin', op: 'rotl', a: l.a, b: l.b, unsigned: true, ty: U32 };
+      }
+    }
     if (a.e === 'bin' && a.op === '+' && op === '+' && a.b.e === 'const' && b.e === 'const') {
       return { e: 'bin', op: '+', a: a.a, b: { e: 'const', v: (a.b.v + b.v) | 0, ty: I32 }, unsigned, ty };
     }
@@ -893,6 +901,13 @@ class Lowerer {
   }
 }
 
+/** Whether two expressions read the same variable (as the same 32-bit value). */
+function sameVar(a: Expr, b: Expr): boolean {
+  const v = (e: Expr): Var | null => (e.e === 'var' ? e.v : e.e === 'wrap' && e.a.e === 'var' && sizeOf(e.ty) === 4 ? e.a.v : null);
+  const x = v(a);
+  return x !== null && x === v(b) && sizeOf(x.ty) === 4;
+}
+
 /**
  * The same value seen as another type. A read of memory keeps its own width and extension (a
  * `wrap` node reads it, then narrows only if the new type is narrower); anything else is retyped.
@@ -934,6 +949,7 @@ export function fold(op: BinOp, a: number, b: number, unsigned: boolean): number
     case '<<': return a << (b & 31);
     case '>>': return unsigned ? (a >>> (b & 31)) | 0 : a >> (b & 31);
     case '>>>': return (a >>> (b & 31)) | 0;
+    case 'rotl': return ((a << (b & 31)) | (a >>> (32 - (b & 31)))) | 0;
   }
 }
 
