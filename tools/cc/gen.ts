@@ -91,16 +91,41 @@ class Gen {
 
   // ---- functions -----------------------------------------------------------------------------
 
-  /** Register allocation: the three heaviest variables get EBX, ESI, EDI. */
+  /**
+   * Register allocation by linear scan over live ranges: EBX, ESI and EDI go to the variables
+   * live at each point, the heaviest (uses weighted by loop depth) first when there are more than
+   * three; the others live in the frame ([ebp - 4k]) or, parameters, where the caller put them.
+   * A variable read in a loop and live before it stays live to the loop's end.
+   */
   private allocate(f: Func): void {
     this.where = new Map();
-    const vars = [...f.params, ...f.locals].filter((v) => v.weight > 0).sort((a, b) => b.weight - a.weight || a.id - b.id);
-    this.saved = [];
-    for (const v of vars.slice(0, CALLEE_SAVED.length)) {
-      const r = CALLEE_SAVED[this.saved.length];
-      this.where.set(v, r);
-      this.saved.push(r);
+    const ranges = liveRanges(f);
+    const vars = [...f.params, ...f.locals].filter((v) => v.weight > 0 && ranges.has(v));
+    vars.sort((a, b) => ranges.get(a)![0] - ranges.get(b)![0] || a.id - b.id);
+    const active: { v: Var; reg: string; end: number }[] = [];
+    const free = [...CALLEE_SAVED];
+    const used = new Set<string>();
+    for (const v of vars) {
+      const [start, end] = ranges.get(v)!;
+      for (let i = active.length - 1; i >= 0; i--) {
+        if (active[i].end < start) { free.push(active[i].reg); active.splice(i, 1); }
+      }
+      free.sort((a, b) => CALLEE_SAVED.indexOf(a) - CALLEE_SAVED.indexOf(b));
+      let reg = free.shift();
+      if (!reg) {
+        // All taken: the lightest of the live ones (or this one) goes to memory.
+        let light = -1;
+        for (let i = 0; i < active.length; i++) if (light < 0 || active[i].v.weight < active[light].v.weight) light = i;
+        if (light < 0 || active[light].v.weight >= v.weight) continue;
+        reg = active[light].reg;
+        this.where.delete(active[light].v);
+        active.splice(light, 1);
+      }
+      this.where.set(v, reg);
+      used.add(reg);
+      active.push({ v, reg, end });
     }
+    this.saved = CALLEE_SAVED.filter((r) => used.has(r));
     let slot = 0;
     for (const v of f.locals) if (!this.where.has(v)) this.where.set(v, `dword [ebp - ${4 * ++slot}]`);
     this.frameSlots = slot;
@@ -108,6 +133,7 @@ class Gen {
   }
 
   private func(f: Func): void {
+    const start = this.out.length;
     this.fn = f;
     this.allocate(f);
     this.retLabel = this.newLabel();
@@ -122,17 +148,12 @@ class Gen {
       if (!w.startsWith('dword')) this.emit(`mov ${w}, dword [ebp + ${8 + 4 * i}]`);
     });
     this.stmts(f.body);
-    const last = f.body[f.body.length - 1];
-    if (!(last && last.s === 'return' && !this.returnJumps)) {
-      // (the last statement's return falls through to here)
-    }
     this.place(this.retLabel);
     for (const r of [...this.saved].reverse()) this.emit(`pop ${r}`);
     this.emit('leave');
     this.emit('ret');
-    this.returnJumps = 0;
+    this.out.splice(start, this.out.length - start, ...redundantLoads(this.out.slice(start)));
   }
-  private returnJumps = 0;
 
   // ---- statements ----------------------------------------------------------------------------
 
@@ -147,7 +168,7 @@ class Gen {
       case 'expr': this.expr(s.e, false); return;
       case 'return':
         if (s.e) this.expr(s.e, true);
-        if (!lastOfFunction) { this.emit(`jmp ${this.retLabel}`); this.returnJumps++; }
+        if (!lastOfFunction) this.emit(`jmp ${this.retLabel}`);
         return;
       case 'if': {
         const lElse = this.newLabel();
@@ -217,7 +238,7 @@ class Gen {
       case 'var': return this.loc(e.v);
       case 'global': return sizeOf(e.ty) === 4 ? `dword [${e.sym}]` : null;
       // A 32-bit value seen as another 32-bit type: the same operand.
-      case 'wrap': return sizeOf(e.ty) === 4 && sizeOf(e.a.ty) === 4 ? this.operand(e.a) : null;
+      case 'wrap': return valueSize(e.ty) === 4 && valueSize(e.a.ty) === 4 ? this.operand(e.a) : null;
       case 'mem': {
         if (sizeOf(e.ty) !== 4) return null;
         const a = this.address(e, false);
@@ -261,7 +282,7 @@ class Gen {
         if (!base) base = this.loc(t.v); else if (!index) index = `${this.loc(t.v)}*1`; else return false;
         return true;
       }
-      if ((t.e === 'wrap') && sizeOf(t.ty) === 4 && sizeOf(t.a.ty) === 4) return term(t.a);
+      if ((t.e === 'wrap') && valueSize(t.ty) === 4 && valueSize(t.a.ty) === 4) return term(t.a);
       if (t.e === 'bin' && (t.op === '*' || t.op === '<<') && t.b.e === 'const' && t.a.e === 'var' && this.inReg(t.a.v) && !index) {
         const scale = t.op === '*' ? t.b.v : 1 << t.b.v;
         if (scale !== 1 && scale !== 2 && scale !== 4 && scale !== 8) return false;
@@ -353,7 +374,7 @@ class Gen {
         return;
       }
       case 'bin': this.binary(e); return;
-      case 'wrap': this.expr(e.a, true); this.wrapEax(e.ty); return;
+      case 'wrap': this.expr(e.a, want); if (want) this.wrapEax(e.ty); return;
       case 'assign': this.assign(e, want); return;
       case 'post': this.post(e, want); return;
       case 'call': this.call(e); return;
@@ -463,7 +484,7 @@ class Gen {
       if ((e.op === '<<' || e.op === '>>' || e.op === '>>>' || e.op === 'rotl') && !/^-?\d+$/.test(B)) return false;
       return this.canTo(e.a, r, keep);
     }
-    if (e.e === 'wrap' && sizeOf(e.ty) === 4 && sizeOf(e.a.ty) === 4) return this.canTo(e.a, r, keep);
+    if (e.e === 'wrap' && valueSize(e.ty) === 4 && valueSize(e.a.ty) === 4) return this.canTo(e.a, r, keep);
     if (e.e === 'neg' || e.e === 'not') return this.canTo(e.a, r, keep);
     const A = this.operand(e);
     return A !== null;
@@ -503,6 +524,16 @@ class Gen {
     // Constants go on the right.
     if (A !== null && this.isImm(A) && !(B !== null && this.isImm(B))) { [a, b] = [b, a]; [A, B] = [B, A]; op = SWAP[op]; }
     const jcc = JCC[op][e.unsigned ? 1 : 0];
+    if (A === null && B !== null && this.isImm(B) && /^-?\d+$/.test(B) && (a.e === 'mem' || a.e === 'global') && sizeOf(a.ty) < 4) {
+      // A byte or word in memory against a constant that fits it, as the value is extended.
+      const addr = a.e === 'global' ? `[${a.sym}]` : this.address(a, false);
+      const v = Number(B), size = sizeOf(a.ty), signed = a.ty.k === 'int' && a.ty.signed;
+      const lo = signed ? -(1 << (8 * size - 1)) : 0, hi = signed ? (1 << (8 * size - 1)) - 1 : (1 << (8 * size)) - 1;
+      if (addr && v >= lo && v <= hi && (op === '==' || op === '!=' || signed === !e.unsigned)) {
+        this.emit(`cmp ${size === 1 ? 'byte' : 'word'} ${addr}, ${v}`);
+        return jcc;
+      }
+    }
     if (A !== null && !this.isImm(A) && B !== null) {
       if (!this.isMem(A) && B === '0') { this.emit(`test ${A}, ${A}`); return jcc; }
       if (!this.isMem(A) || this.isImm(B) || !this.isMem(B) && B !== null) {
@@ -571,6 +602,13 @@ class Gen {
         return;
       }
       if (this.inPlace(e, L, reg)) { if (want) this.emit(`mov eax, ${L}`); return; }
+      if (reg && (e.op === '+' || e.op === '-' || e.op === '&' || e.op === '|' || e.op === '^' || e.op === '*')) {
+        // The value in EAX, then one instruction on the register.
+        this.expr(e.value, true);
+        this.emit(e.op === '*' ? `imul ${L}, eax` : `${{ '+': 'add', '-': 'sub', '&': 'and', '|': 'or', '^': 'xor' }[e.op]} ${L}, eax`);
+        if (want) this.emit(`mov eax, ${L}`);
+        return;
+      }
     }
     if (t.e === 'mem' && e.op === null && !want) {
       const V = this.operand(e.value);
@@ -782,4 +820,139 @@ function hasEffects(e: Expr): boolean {
     case 'bin': case 'cmp': case 'and': case 'or': return hasEffects(e.a) || hasEffects(e.b);
     case 'cond': return hasEffects(e.c) || hasEffects(e.a) || hasEffects(e.b);
   }
+}
+
+/**
+ * Removes redundant loads within a basic block: `mov R, X` when R is known to hold X already
+ * (X a frame slot, a register, a global or a constant) — after `mov X, R`, or an earlier
+ * `mov R, X` with nothing in between that changed R or X. A label ends what is known; a call
+ * forgets EAX, ECX and EDX; a store through a pointer forgets what was read through one.
+ */
+export function redundantLoads(lines: string[]): string[] {
+  const SCRATCH = ['eax', 'ecx', 'edx'];
+  const known = new Map<string, string>(); // register -> the operand it equals
+  const full = (r: string): string => ({ al: 'eax', ax: 'eax', cl: 'ecx', cx: 'ecx', dl: 'edx', dx: 'edx', bl: 'ebx', bx: 'ebx' } as Record<string, string>)[r] ?? r;
+  const isReg = (x: string) => /^(e[abcd]x|e[sd]i|ebp|esp|[abcd][lhx])$/.test(x);
+  const isSlot = (x: string) => /^dword \[ebp [+-] \d+\]$/.test(x);
+  const trackable = (x: string) => isSlot(x) || /^(ebx|esi|edi|eax|ecx|edx)$/.test(x) || /^-?\d+$/.test(x) || /^dword \[[A-Za-z_][\w.]*\]$/.test(x);
+  // Register r changed: forget r, and whatever was known to equal r or to be read through it.
+  const wrote = (r: string) => {
+    r = full(r);
+    known.delete(r);
+    for (const [k, v] of [...known]) if (v === r || v.includes(`[${r}`) || v.includes(` ${r}]`) || v.includes(`+ ${r}`)) known.delete(k);
+  };
+  // Memory x was written: forget what equals it (and, for a store through a pointer, every
+  // memory operand that is not a frame slot: it may be the same place).
+  const stored = (x: string) => {
+    for (const [k, v] of [...known]) if (v === x || (!isSlot(x) && v.includes('[') && !isSlot(v))) known.delete(k);
+  };
+  const out: string[] = [];
+  for (const line of lines) {
+    if (!line.startsWith('    ')) {
+      if (!line.startsWith('%line')) known.clear(); // a label: control may arrive from elsewhere
+      out.push(line);
+      continue;
+    }
+    const text = line.trim();
+    const sp = text.indexOf(' ');
+    const m = sp < 0 ? text : text.slice(0, sp);
+    const ops = sp < 0 ? [] : text.slice(sp + 1).split(', ');
+    const dst = ops[0];
+    if (m === 'mov' && ops.length === 2 && isReg(dst) && dst.startsWith('e') && trackable(ops[1])) {
+      if (known.get(dst) === ops[1] || dst === ops[1]) continue; // already there
+      wrote(dst);
+      if (ops[1] !== dst) known.set(dst, ops[1]);
+      out.push(line);
+      continue;
+    }
+    if (m === 'mov' && ops.length === 2 && !isReg(dst) && /^(e[abcd]x|e[sd]i)$/.test(ops[1])) {
+      stored(dst);
+      if (trackable(dst)) known.set(ops[1], dst);
+      out.push(line);
+      continue;
+    }
+    out.push(line);
+    switch (m) {
+      case 'call': case 'rdtsc': case 'cpuid': for (const r of SCRATCH) wrote(r); if (m === 'call') stored('[any]'); continue;
+      case 'cdq': wrote('edx'); continue;
+      case 'div': case 'idiv': case 'mul': wrote('eax'); wrote('edx'); continue;
+      case 'push': case 'cmp': case 'test': case 'out': continue;
+      case 'jmp': case 'ret': case 'leave': known.clear(); continue;
+      case 'xchg': for (const o of ops) if (isReg(o)) wrote(o); else stored(o); continue;
+    }
+    if (/^j/.test(m)) continue; // a conditional jump: the fall-through keeps what is known
+    if (dst === undefined) { known.clear(); continue; }
+    if (isReg(dst)) wrote(dst);
+    else if (dst.includes('[')) stored(dst.replace(/^(byte|word|dword) /, 'dword '));
+    else known.clear();
+  }
+  return out;
+}
+
+/** Bytes of a value in a register: a structure is its address. */
+function valueSize(t: Ty): number {
+  return t.k === 'struct' ? 4 : sizeOf(t);
+}
+
+/**
+ * Each variable's live range, in positions of a walk of the function in code order: from its
+ * first to its last appearance, stretched to the end of every loop that reads it after it was
+ * live before the loop (the next iteration needs it). Parameters are live from the start.
+ */
+export function liveRanges(f: Func): Map<Var, [number, number]> {
+  const r = new Map<Var, [number, number]>();
+  let pos = 0;
+  const loops: [number, number][] = [];
+  const see = (v: Var) => {
+    const x = r.get(v);
+    if (x) x[1] = pos; else r.set(v, [pos, pos]);
+    pos++;
+  };
+  for (const p of f.params) see(p);
+  const expr = (e: Expr | null): void => {
+    if (!e) return;
+    switch (e.e) {
+      case 'var': see(e.v); return;
+      case 'mem': expr(e.base); return;
+      case 'neg': case 'not': case 'lnot': case 'wrap': expr(e.a); return;
+      case 'bin': case 'cmp': case 'and': case 'or': expr(e.a); expr(e.b); return;
+      case 'cond': expr(e.c); expr(e.a); expr(e.b); return;
+      case 'assign': expr(e.value); expr(e.target); return;
+      case 'post': expr(e.target); return;
+      case 'call': if (typeof e.fn !== 'string') expr(e.fn); e.args.forEach(expr); return;
+      case 'intr': e.args.forEach(expr); return;
+      case 'store': expr(e.target); expr(e.value); return;
+      default: return;
+    }
+  };
+  const stmts = (list: Stmt[]): void => list.forEach(stmt);
+  const stmt = (s: Stmt): void => {
+    switch (s.s) {
+      case 'expr': expr(s.e); return;
+      case 'return': expr(s.e); return;
+      case 'block': stmts(s.body); return;
+      case 'if': expr(s.c); stmts(s.then); stmts(s.else); return;
+      case 'switch': expr(s.disc); s.cases.forEach((c) => stmts(c.body)); return;
+      case 'loop': {
+        const start = pos++;
+        stmts(s.body); expr(s.update); expr(s.c);
+        loops.push([start, pos++]);
+        return;
+      }
+      default: return;
+    }
+  };
+  stmts(f.body);
+  // Loops, innermost first, so that a range stretched by an inner loop is seen by the outer.
+  loops.sort((a, b) => (a[1] - a[0]) - (b[1] - b[0]));
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const [ls, le] of loops) {
+      for (const x of r.values()) {
+        if (x[0] < ls && x[1] > ls && x[1] < le) { x[1] = le; changed = true; }
+      }
+    }
+  }
+  return r;
 }
