@@ -739,6 +739,7 @@ class Lowerer {
     }
     if (a.e === 'const' && b.e === 'const') {
       if ((op === '/' || op === '%') && b.v === 0) fail(node, 'division by zero');
+      if ((op === '/' || op === '%') && !unsigned && a.v === -0x80000000 && b.v === -1) fail(node, 'signed division overflow: -2147483648 / -1 (it would trap with #DE)');
       return { e: 'const', v: fold(op, a.v, b.v, unsigned), ty };
     }
     // x + 0, x * 1, ... and constants on the right where the operation commutes.
