@@ -165,6 +165,7 @@ export class Machine implements Clock {
     if ((cpu.state[S.FLAGS] & FL.IF) === 0 || this.clock < cpu.shadowUntil || this.pic.pending() < 0) return;
     const vector = this.pic.acknowledge();
     cpu.clockBase = this.clock;
+    cpu.state[S.NNOW] = 0; // the delivery's accesses happen now (the TLB's LRU stamps)
     cpu.interrupt(vector);
     this.clock++;
     if (this.onInterrupt) this.onInterrupt(vector);
@@ -264,6 +265,8 @@ export class Machine implements Clock {
     const last = this.lastStop;
     if (last && last.kind === 'breakpoint' && last.addr === st[S.EIP] >>> 0) cpu.resumeFrom = last.addr;
     while (!this.stopped) {
+      // The budget first: an interrupt due exactly at its end is delivered by the next run.
+      if (this.clock >= end) return { kind: 'limit' };
       this.deliverInterrupt();
       if (cpu.stop === CpuStop.TripleFault) { this.stopped = { kind: 'triple-fault' }; break; }
       if (this.clock >= end) return { kind: 'limit' };
@@ -278,7 +281,9 @@ export class Machine implements Clock {
       }
       const tf = (st[S.FLAGS] & FL.TF) !== 0;
       const step = tf || this.onStep !== null;
-      const slice = step ? 1 : Math.max(1, Math.min(end, this.nextEvent(), this.clock + SLICE) - this.clock);
+      let slice = step ? 1 : Math.max(1, Math.min(end, this.nextEvent(), this.clock + SLICE) - this.clock);
+      // Still in an STI shadow begun by an earlier run: end the slice where the shadow ends.
+      if (cpu.shadowUntil > this.clock && slice > cpu.shadowUntil - this.clock) slice = cpu.shadowUntil - this.clock;
       if (this.onStep) this.onStep(st[S.EIP] >>> 0);
       cpu.clockBase = this.clock;
       this.inSlice = true;
@@ -290,6 +295,7 @@ export class Machine implements Clock {
         // The single-step trap after an instruction that began with TF set (SDM 17.3.1.4).
         cpu.raise(1, -1);
         cpu.clockBase = this.clock;
+        st[S.NNOW] = 0;
         this.clock += cpu.deliverPending(0);
       }
       this.advanceDevices();

@@ -298,7 +298,8 @@ export class CPU {
     }
     const user = this.state[S.CPL] === 3;
     const page = eip & ~0xfff;
-    if (mmu.codePage !== page) {
+    const entered = mmu.codePage !== page;
+    if (entered) {
       // The page left behind was last used by the previous instruction.
       mmu.touch(mmu.codePage, this.clockBase + this.state[S.NNOW] - 1);
       mmu.codePage = page;
@@ -308,7 +309,9 @@ export class CPU {
     const s = (eip >>> 12) & (SOFT_TLB_SIZE - 1);
     let p: number;
     if (this.tagR[s] === page) {
-      mmu.stats[TLBStat.HITS]++;
+      // A fetch counts as a TLB hit when it enters a page: how often fetch() is called depends
+      // on how the run is sliced, and the counters must not.
+      if (entered) mmu.stats[TLBStat.HITS]++;
       p = (eip + mmu.addend[s]) | 0;
     } else {
       p = mmu.translate(eip, Acc.Fetch, user);
@@ -809,6 +812,7 @@ export class CPU {
     if (rep !== Rep.None && r[1] === 0) { st[S.EIP] = next; return n + 1; }
     for (;;) {
       this.faulted = false;
+      st[S.NNOW] = n; // each iteration is a unit of time (the TLB's LRU stamps see it)
       switch (op) {
         case Str.Movs: {
           const v = this.read(r[6], bytes);
