@@ -5,6 +5,7 @@
 // shortest encoding that fits. Sizes that depend on labels (rel8 or rel32, s8 or i32, disp8 or
 // disp32) are settled by repeated passes that start short and only ever grow, so they converge.
 
+import { symbolName } from './expr.js';
 import { FORMS_BY_MNEMONIC, type Form, type OperandKind } from '../../emulator/isa/table.js';
 import {
   encode, layoutOf, REG32, REG16, REG8, CREG, NO_REG, isMemKind, isRegKind, type Operand as EncOperand,
@@ -304,6 +305,7 @@ class Assembly implements Scope {
   }
 
   private qualify(name: string, at: Token): string {
+    if (name.startsWith('$')) return symbolName(name); // `$add:` is the label add
     if (name.startsWith('.') && name.length > 1) {
       if (!this.lastGlobal) fail(at, `local label ${name} has no label before it to belong to`);
       return this.lastGlobal + name;
@@ -314,13 +316,15 @@ class Assembly implements Scope {
   private define(name: string, def: SymbolDef): void {
     const prev = this.symbols.get(name);
     if (prev) fail(def.at, `duplicate label '${name}' (first defined at ${prev.at.file}:${prev.at.line})`);
-    if (register(name) || FORMS_BY_MNEMONIC.has(name.toLowerCase())) fail(def.at, `'${name}' is a register or instruction name, not a label`);
+    if (!def.at.text.startsWith('$') && (register(name) || FORMS_BY_MNEMONIC.has(name.toLowerCase()))) {
+      fail(def.at, `'${name}' is a register or instruction name, not a label (write $${name} for a symbol of that name)`);
+    }
     this.symbols.set(name, def);
   }
 
   private addLabel(tok: Token): void {
     const name = this.qualify(tok.text, tok);
-    if (!tok.text.startsWith('.')) this.lastGlobal = tok.text;
+    if (!tok.text.startsWith('.')) this.lastGlobal = name;
     this.define(name, { kind: 'label', section: this.current.name, item: this.current.items.length, at: tok });
     this.current.items.push({ k: 'label', name, at: tok });
   }
@@ -374,7 +378,7 @@ class Assembly implements Scope {
         for (;;) {
           const n = tk[j];
           if (n.kind !== 'ident') fail(n, `expected a symbol name after ${w}`);
-          (w === 'global' ? this.globals : this.externs).set(n.text, n);
+          (w === 'global' ? this.globals : this.externs).set(symbolName(n.text), n);
           j++;
           if (isPunct(tk[j], ':')) j += 2; // NASM's `global name:function`
           if (tk[j].kind === 'eol') return;

@@ -44,7 +44,7 @@ export function parseExpr(tokens: Token[], pos: number): [Expr, number] {
       i++;
       if (t.text === '$') return { op: 'here', at: t };
       if (t.text === '$$') return { op: 'start', at: t };
-      return { op: 'sym', name: t.text, at: t };
+      return { op: 'sym', name: symbolName(t.text), at: t };
     }
     if (t.kind === 'punct' && t.text === '(') {
       i++;
@@ -127,3 +127,11 @@ export function evaluate(e: Expr, s: Scope): Value | undefined {
 }
 
 export { num as constant, isNum as isConstant };
+
+/**
+ * The symbol an identifier names: NASM's `$name` is `name` even where `name` alone would be a
+ * register or an instruction (`call $add`, `$add:`).
+ */
+export function symbolName(text: string): string {
+  return text.length > 1 && text[0] === '$' && text !== '$$' ? text.slice(1) : text;
+}

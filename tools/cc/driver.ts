@@ -2,7 +2,7 @@
 // ELF32 objects, with the TypeScript source lines in their line tables) and link (with assembly
 // sources, objects and the runtime). This is also the `cc` command (SPEC §5).
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, statSync } from 'node:fs';
 import { resolve, basename } from 'node:path';
 import { parse, CcError, CcErrors } from './parse.js';
 import { lower } from './lower.js';
@@ -38,9 +38,10 @@ export function compile(files: string[]): Compiled {
   for (const u of units) {
     const text = generate(u);
     assembly.set(u.file, text);
-    // The generated source has a name of its own; its %line directives name the TypeScript.
-    const virtual = resolve(`${u.file}.s`);
-    objects.push(assemble(virtual, (p) => (p === virtual ? text : readFileSync(p, 'utf8'))));
+    // The generated source stands in for the TypeScript file (messages, the object's source name);
+    // its %line directives give the TypeScript lines.
+    const path = resolve(u.file);
+    objects.push(assemble(u.file, (p) => (p === path ? text : readFileSync(p, 'utf8'))));
   }
   return { assembly, objects };
 }
@@ -51,7 +52,19 @@ export function ccCommand(o: CcOptions): void {
   const tsFiles = o.inputs.filter((f) => f.endsWith('.ts'));
   const others = o.inputs.filter((f) => !f.endsWith('.ts'));
   for (const f of others) if (!f.endsWith('.s') && !f.endsWith('.o')) throw new ToolError(`${f}: cc takes .ts and .s sources and .o objects`, 2);
-  const compiled = tsFiles.length ? compile(tsFiles) : { assembly: new Map<string, string>(), objects: [] };
+  for (const f of o.inputs) {
+    let st;
+    try { st = statSync(f); } catch { throw new ToolError(`${f}: no such file`, 1); }
+    if (!st.isFile()) throw new ToolError(`${f}: not a file`, 1);
+  }
+  let compiled: Compiled;
+  try {
+    compiled = tsFiles.length ? compile(tsFiles) : { assembly: new Map<string, string>(), objects: [] };
+  } catch (e) {
+    // TypeScript's parser and checker, and the lowering, recurse on the syntax tree.
+    if (e instanceof RangeError) throw new ToolError(`${tsFiles.join(' ')}: the program is nested too deeply to compile (an expression or statements nested thousands deep)`, 1);
+    throw e;
+  }
   if (o.assembly || o.object) {
     if (tsFiles.length !== 1 || others.length) throw new ToolError(`${o.assembly ? '-S' : '-c'} takes exactly one .ts file`, 2);
     const name = [...compiled.assembly.keys()].find((k) => resolve(k) === resolve(tsFiles[0]))!;

@@ -7,6 +7,7 @@
 import ts from 'typescript';
 import { resolve } from 'node:path';
 import { CcError, posOf, displayName, declarationsPath, type Parsed } from './parse.js';
+import { kindName } from './subset.js';
 import {
   type Ty, type Sig, type Struct, type Var, type Expr, type Stmt, type Func, type Data, type DataItem, type Unit,
   type BinOp, type CmpOp, type LValue, type Pos,
@@ -14,10 +15,6 @@ import {
 } from './ir.js';
 
 const NAMED_TYPES: Record<string, Ty> = { i8: I8, u8: U8, i16: I16, u16: U16, i32: I32, u32: U32, usize: USIZE, bool: BOOL, number: I32, boolean: BOOL };
-
-/** Names toy86 assembly reads as registers: they cannot name a function or a global. */
-const REGISTER_NAMES = new Set(['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi', 'ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di',
-  'al', 'cl', 'dl', 'bl', 'ah', 'ch', 'dh', 'bh', 'cr0', 'cr2', 'cr3', 'cr4', 'byte', 'word', 'dword', 'short', 'near', 'ptr', 'rel']);
 
 /** The instructions the declarations offer as functions: name → [argument count, result type]. */
 const INTRINSICS: Record<string, [number, Ty]> = {
@@ -102,8 +99,9 @@ class Lowerer {
     return this.unit;
   }
 
+  /** A function's or global's name becomes a symbol (gen writes it `$name`, so even `add` works). */
   private checkName(node: ts.Node, name: string): void {
-    if (REGISTER_NAMES.has(name.toLowerCase())) fail(node, `'${name}' cannot name a function or a global: toy86 assembly reads it as a register`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail(node, `'${name}' cannot name a function or a global: a symbol is ASCII letters, digits and _`);
   }
 
   private isExported(node: ts.Node): boolean {
@@ -185,7 +183,7 @@ class Lowerer {
       return { b: 'const', v: (v as number) | 0, ty: I32 };
     }
     if (ts.isParameter(decl)) fail(decl, 'internal: a parameter outside its function');
-    return fail(decl, `'${ts.SyntaxKind[decl.kind]}' is not in the subset here`);
+    return fail(decl, `'${kindName(decl.kind)}' is not in the subset here`);
   }
 
   /** A link-time constant for static data: a number, or an address plus a number. */
@@ -196,7 +194,7 @@ class Lowerer {
       if (width !== 4) fail(node, 'an address needs a 32-bit type');
       return { width, value: e.add, sym: e.sym };
     }
-    return fail(node, 'a module-level initialiser must be a constant (a number, a string, static memory or a function)');
+    return fail(node, 'static data must be a constant (a number, a string, static memory or a function)');
   }
 
   // ---- types ---------------------------------------------------------------------------------
@@ -214,7 +212,8 @@ class Lowerer {
       case ts.SyntaxKind.UnknownKeyword: return fail(node, "'unknown' is not in the subset");
       case ts.SyntaxKind.BigIntKeyword: return fail(node, 'bigint is not in the subset');
       case ts.SyntaxKind.ObjectKeyword: return fail(node, 'objects are not in the subset');
-      case ts.SyntaxKind.NeverKeyword: return VOID;
+      case ts.SyntaxKind.NeverKeyword: return fail(node, "'never' is not in the subset");
+      case ts.SyntaxKind.UndefinedKeyword: return fail(node, "'undefined' is not in the subset");
     }
     if (ts.isArrayTypeNode(node) || ts.isTupleTypeNode(node)) return fail(node, 'arrays are not in the subset (use memory.data for static memory, load and store to reach it)');
     if (ts.isTypeLiteralNode(node)) return fail(node, 'object types are not in the subset (use an @unmanaged class)');
@@ -228,7 +227,7 @@ class Lowerer {
       if (ts_.some((t) => sizeOf(t) !== 4 && t.k !== 'int' && t.k !== 'bool')) fail(node, 'this union is not in the subset');
       return U32;
     }
-    if (ts.isLiteralTypeNode(node)) return fail(node, 'literal types are not in the subset');
+    if (ts.isLiteralTypeNode(node)) return fail(node, node.literal.kind === ts.SyntaxKind.NullKeyword ? "'null' is not in the subset: use 0" : 'literal types are not in the subset');
     if (ts.isTypeReferenceNode(node)) {
       const name = node.typeName.getText();
       if (NAMED_TYPES[name] && this.isBuiltinType(node.typeName)) return NAMED_TYPES[name];
@@ -407,7 +406,7 @@ class Lowerer {
     if (ts.isFunctionDeclaration(node)) fail(node, 'nested functions are not in the subset (they would be closures)');
     if (ts.isClassDeclaration(node)) fail(node, 'classes inside functions are not in the subset');
     if (ts.isLabeledStatement(node)) fail(node, 'labelled statements are not in the subset');
-    fail(node, `this statement (${ts.SyntaxKind[node.kind]}) is not in the subset`);
+    fail(node, `this statement (${kindName(node.kind)}) is not in the subset`);
   }
 
   /** let/const in a function: a variable each; a const with a constant value is folded. */
@@ -546,7 +545,7 @@ class Lowerer {
     if (ts.isDeleteExpression(node)) fail(node, 'delete is not in the subset');
     if (ts.isVoidExpression(node)) fail(node, "the 'void' operator is not in the subset");
     if (ts.isSpreadElement(node)) fail(node, 'spread is not in the subset');
-    return fail(node, `this expression (${ts.SyntaxKind[node.kind]}) is not in the subset`);
+    return fail(node, `this expression (${kindName(node.kind)}) is not in the subset`);
   }
 
   /** A string literal: NUL-terminated bytes in .rodata; its value is their address. */
@@ -576,6 +575,11 @@ class Lowerer {
     }
     const local = this.locals.get(decl);
     if (local) { this.use(local); return { e: 'var', v: local, ty: local.ty }; }
+    if (ts.isEnumDeclaration(decl)) fail(node, `the enum '${node.text}' is not a value: use one of its members`);
+    if (ts.isClassDeclaration(decl)) fail(node, `the class '${node.text}' is not a value: a structure is reached with changetype<${node.text}>(address)`);
+    if (!ts.isVariableDeclaration(decl) && !ts.isFunctionDeclaration(decl) && !ts.isEnumMember(decl) && !ts.isParameter(decl)) {
+      fail(node, `'${node.text}' cannot be used as a value`);
+    }
     const b = this.binding(decl);
     switch (b.b) {
       case 'local': this.use(b.v); return { e: 'var', v: b.v, ty: b.v.ty };

@@ -5,14 +5,16 @@
 
 import ts from 'typescript';
 import { relative, resolve, dirname, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { refusals } from './subset.js';
 import { fileURLToPath } from 'node:url';
 import type { Pos } from './ir.js';
 
 /** A mistake in a source file, as `file:line:column: error: message`. */
 export class CcError extends Error {
   constructor(readonly pos: Pos, readonly why: string) {
-    super(`${pos.file}:${pos.line}:${pos.col}: error: ${why}`);
+    // Without a place (TypeScript's global diagnostics): the message alone.
+    super(pos.line > 0 ? `${pos.file}:${pos.line}:${pos.col}: error: ${why}` : why);
   }
 }
 
@@ -70,7 +72,8 @@ export interface Parsed {
 export function parse(files: string[]): Parsed {
   const roots = files.map((f) => resolve(f));
   for (const f of files) {
-    if (!existsSync(f)) throw new CcErrors([new CcError({ file: f, line: 0, col: 0 }, 'no such file')]);
+    if (!existsSync(f)) throw new CcErrors([new CcError({ file: '', line: 0, col: 0 }, `${f}: no such file`)]);
+    if (!statSync(f).isFile()) throw new CcErrors([new CcError({ file: '', line: 0, col: 0 }, `${f}: not a file`)]);
   }
   const decls = declarationsPath();
   const program = ts.createProgram([decls, ...roots], COMPILER_OPTIONS);
@@ -82,15 +85,19 @@ export function parse(files: string[]): Parsed {
       const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
       errors.push(new CcError({ file: displayName(d.file.fileName), line: line + 1, col: character + 1 }, text));
     } else {
-      errors.push(new CcError({ file: 'toy86 cc', line: 0, col: 0 }, text));
+      errors.push(new CcError({ file: '', line: 0, col: 0 }, text));
     }
   };
+  // Syntax first; then what the subset refuses (before the checker, which would only say what
+  // a library-less TypeScript makes of it); then the checker's diagnostics.
+  for (const sf of sources) program.getSyntacticDiagnostics(sf).forEach(report);
+  if (errors.length) throw new CcErrors(errors);
+  const checker = program.getTypeChecker(); // binds the files: parent links, for positions
+  for (const sf of sources) if (!sf.isDeclarationFile) errors.push(...refusals(sf));
+  if (errors.length) throw new CcErrors(errors);
   program.getOptionsDiagnostics().forEach(report);
   program.getGlobalDiagnostics().forEach(report);
-  for (const sf of sources) {
-    program.getSyntacticDiagnostics(sf).forEach(report);
-    program.getSemanticDiagnostics(sf).forEach(report);
-  }
+  for (const sf of sources) program.getSemanticDiagnostics(sf).forEach(report);
   if (errors.length) throw new CcErrors(errors);
-  return { program, checker: program.getTypeChecker(), sources: sources.filter((sf) => !sf.isDeclarationFile) };
+  return { program, checker, sources: sources.filter((sf) => !sf.isDeclarationFile) };
 }

@@ -1,0 +1,6 @@
+// expect: 2:1: error: generators are not in the subset
+function* count() {
+  yield 1;
+}
+
+export function main(): i32 { return 0; }
