@@ -12,7 +12,7 @@
 //     TypeScript source.
 
 import type { Expr, Stmt, Func, Unit, Var, Ty, BinOp, CmpOp, LValue, Data } from './ir.js';
-import { sizeOf } from './ir.js';
+import { valueSize } from './ir.js';
 
 const CALLEE_SAVED = ['ebx', 'esi', 'edi'];
 
@@ -239,11 +239,11 @@ class Gen {
       case 'const': return String(e.v);
       case 'addr': return e.add ? `${sym(e.sym)} + ${e.add}` : sym(e.sym);
       case 'var': return this.loc(e.v);
-      case 'global': return sizeOf(e.ty) === 4 ? `dword [${sym(e.sym)}]` : null;
+      case 'global': return valueSize(e.ty) === 4 ? `dword [${sym(e.sym)}]` : null;
       // A 32-bit value seen as another 32-bit type: the same operand.
       case 'wrap': return valueSize(e.ty) === 4 && valueSize(e.a.ty) === 4 ? this.operand(e.a) : null;
       case 'mem': {
-        if (sizeOf(e.ty) !== 4) return null;
+        if (valueSize(e.ty) !== 4) return null;
         const a = this.address(e, false);
         return a ? `dword ${a}` : null;
       }
@@ -316,7 +316,7 @@ class Gen {
 
   /** Loads a value of type ty from a memory operand into EAX (zero- or sign-extended). */
   private loadInto(reg: string, mem: string, ty: Ty): void {
-    const size = sizeOf(ty);
+    const size = valueSize(ty);
     const signed = ty.k === 'int' && ty.signed;
     if (size === 4) this.emit(`mov ${reg}, dword ${mem}`);
     else this.emit(`${signed ? 'movsx' : 'movzx'} ${reg}, ${size === 1 ? 'byte' : 'word'} ${mem}`);
@@ -324,7 +324,7 @@ class Gen {
 
   /** Stores the low bytes of EAX (or reg) as a value of type ty. */
   private storeFrom(mem: string, ty: Ty, reg = 'eax'): void {
-    const size = sizeOf(ty);
+    const size = valueSize(ty);
     const r = size === 4 ? reg : size === 2 ? reg.slice(1) : `${reg[1]}l`;
     this.emit(`mov ${size === 4 ? 'dword' : size === 2 ? 'word' : 'byte'} ${mem}, ${r}`);
   }
@@ -383,6 +383,7 @@ class Gen {
       case 'call': this.call(e); return;
       case 'intr': this.intrinsic(e); return;
       case 'store': this.store(e); return;
+      case 'seq': for (const x of e.first) this.expr(x, false); this.expr(e.last, want); return;
     }
   }
 
@@ -406,7 +407,7 @@ class Gen {
       this.exprTo(b, scratch);
       return scratch;
     }
-    if (this.onlyEax(a) && (stable(a) || !hasEffects(b))) {
+    if (this.onlyEax(a) && (stableAgainst(a, b) || !hasEffects(b))) {
       this.expr(b, true);
       this.emit(`mov ${scratch}, eax`);
       this.expr(a, true);
@@ -527,10 +528,10 @@ class Gen {
     // Constants go on the right.
     if (A !== null && this.isImm(A) && !(B !== null && this.isImm(B))) { [a, b] = [b, a]; [A, B] = [B, A]; op = SWAP[op]; }
     const jcc = JCC[op][e.unsigned ? 1 : 0];
-    if (A === null && B !== null && this.isImm(B) && /^-?\d+$/.test(B) && (a.e === 'mem' || a.e === 'global') && sizeOf(a.ty) < 4) {
+    if (A === null && B !== null && this.isImm(B) && /^-?\d+$/.test(B) && (a.e === 'mem' || a.e === 'global') && valueSize(a.ty) < 4) {
       // A byte or word in memory against a constant that fits it, as the value is extended.
       const addr = a.e === 'global' ? `[${sym(a.sym)}]` : this.address(a, false);
-      const v = Number(B), size = sizeOf(a.ty), signed = a.ty.k === 'int' && a.ty.signed;
+      const v = Number(B), size = valueSize(a.ty), signed = a.ty.k === 'int' && a.ty.signed;
       const lo = signed ? -(1 << (8 * size - 1)) : 0, hi = signed ? (1 << (8 * size - 1)) - 1 : (1 << (8 * size)) - 1;
       if (addr && v >= lo && v <= hi && (op === '==' || op === '!=' || signed === !e.unsigned)) {
         this.emit(`cmp ${size === 1 ? 'byte' : 'word'} ${addr}, ${v}`);
@@ -591,7 +592,7 @@ class Gen {
 
   private assign(e: Extract<Expr, { e: 'assign' }>, want: boolean): void {
     const t = e.target;
-    const narrow = sizeOf(t.ty) < 4 || t.ty.k === 'bool';
+    const narrow = valueSize(t.ty) < 4 || t.ty.k === 'bool';
     // Registers and frame slots of 32-bit variables: the operation in place.
     if (t.e === 'var' && !narrow) {
       const L = this.loc(t.v);
@@ -605,7 +606,7 @@ class Gen {
         return;
       }
       if (this.inPlace(e, L, reg)) { if (want) this.emit(`mov eax, ${L}`); return; }
-      if (reg && (e.op === '+' || e.op === '-' || e.op === '&' || e.op === '|' || e.op === '^' || e.op === '*')) {
+      if (reg && !writesVar(e.value, t.v) && (e.op === '+' || e.op === '-' || e.op === '&' || e.op === '|' || e.op === '^' || e.op === '*')) {
         // The value in EAX, then one instruction on the register.
         this.expr(e.value, true);
         this.emit(e.op === '*' ? `imul ${L}, eax` : `${{ '+': 'add', '-': 'sub', '&': 'and', '|': 'or', '^': 'xor' }[e.op]} ${L}, eax`);
@@ -616,7 +617,7 @@ class Gen {
     if (t.e === 'mem' && e.op === null && !want) {
       const V = this.operand(e.value);
       const A = this.address(t, false);
-      if (A && V !== null && !this.isMem(V) && (sizeOf(t.ty) === 4 || this.isImm(V))) {
+      if (A && V !== null && !this.isMem(V) && (valueSize(t.ty) === 4 || this.isImm(V))) {
         this.emit(`mov ${this.sizeKw(t.ty)} ${A}, ${this.isImm(V) ? this.narrowImm(V, t.ty) : V}`);
         return;
       }
@@ -643,13 +644,14 @@ class Gen {
     }
     // Compound: read, operate, wrap, write.
     if (t.e === 'mem' && !this.address(t, false)) {
+      // The address, then the old value, then the right side (TypeScript's order).
       this.expr(t.base, true);
+      this.emit('push eax');
+      this.loadInto('eax', this.plus('eax', t.off), t.ty);
       this.emit('push eax');
       this.expr(e.value, true);
       this.emit('mov edx, eax');
-      this.emit('pop ecx');
-      this.loadInto('eax', this.plus('ecx', t.off), t.ty);
-      this.emit('push ecx');
+      this.emit('pop eax');
       this.apply(e.op, 'edx', e.unsigned);
       this.emit('pop ecx');
       this.storeFrom(this.plus('ecx', t.off), t.ty);
@@ -685,9 +687,9 @@ class Gen {
     }
   }
 
-  private sizeKw(t: Ty): string { const s = sizeOf(t); return s === 4 ? 'dword' : s === 2 ? 'word' : 'byte'; }
+  private sizeKw(t: Ty): string { const s = valueSize(t); return s === 4 ? 'dword' : s === 2 ? 'word' : 'byte'; }
   private narrowImm(v: string, t: Ty): string {
-    const s = sizeOf(t);
+    const s = valueSize(t);
     if (s === 4 || !/^-?\d+$/.test(v)) return v;
     return String(Number(v) & (s === 2 ? 0xffff : 0xff));
   }
@@ -709,7 +711,7 @@ class Gen {
   /** x++ / x--: the old value is the expression's. */
   private post(e: Extract<Expr, { e: 'post' }>, want: boolean): void {
     const t = e.target;
-    const narrow = sizeOf(t.ty) < 4;
+    const narrow = valueSize(t.ty) < 4;
     const step = e.delta > 0 ? 'inc' : 'dec';
     if (t.e === 'var' && !narrow) {
       const L = this.loc(t.v);
@@ -742,30 +744,36 @@ class Gen {
 
   /** cdecl: arguments pushed right to left, the callee's result in EAX, the caller pops. */
   private call(e: Extract<Expr, { e: 'call' }>): void {
-    // Arguments are evaluated left to right (TypeScript's order). Pushing them right to left is
-    // the same unless an argument has effects that an argument left of it could observe; then
-    // each goes into its slot of the outgoing area in order.
-    const ordered = e.args.some((a, i) => hasEffects(a) && e.args.slice(0, i).some((l) => !stable(l)));
+    // TypeScript evaluates the callee, then the arguments left to right. Pushing the arguments
+    // right to left is the same unless one has effects another could observe; then each goes
+    // into its slot of the outgoing area in order. A callee that is not a fixed value is
+    // evaluated first and kept on the stack.
+    const n = e.args.length;
+    const fnFirst = typeof e.fn !== 'string' && !(stable(e.fn) && e.args.every((a) => stableAgainst(e.fn as Expr, a)));
+    if (fnFirst) { this.expr(e.fn as Expr, true); this.emit('push eax'); }
+    const ordered = e.args.some((a, i) => hasEffects(a) && e.args.some((o, j) => j !== i && !stableAgainst(o, a)));
     if (ordered) {
-      this.emit(`sub esp, ${4 * e.args.length}`);
+      this.emit(`sub esp, ${4 * n}`);
       e.args.forEach((a, i) => {
         const A = this.operand(a);
-        if (A !== null && !this.isMem(A) && (sizeOf(a.ty) === 4 || a.e === 'const' || a.e === 'var')) this.emit(`mov dword ${this.plus('esp', 4 * i)}, ${A}`);
+        if (A !== null && !this.isMem(A) && (valueSize(a.ty) === 4 || a.e === 'const' || a.e === 'var')) this.emit(`mov dword ${this.plus('esp', 4 * i)}, ${A}`);
         else { this.expr(a, true); this.emit(`mov dword ${this.plus('esp', 4 * i)}, eax`); }
       });
-    } else for (let i = e.args.length - 1; i >= 0; i--) {
+    } else for (let i = n - 1; i >= 0; i--) {
       const a = e.args[i];
       const A = this.operand(a);
-      if (A !== null && (sizeOf(a.ty) === 4 || a.e === 'const' || a.e === 'var')) this.emit(`push ${this.isImm(A) ? A : A}`);
+      if (A !== null && (valueSize(a.ty) === 4 || a.e === 'const' || a.e === 'var')) this.emit(`push ${A}`);
       else { this.expr(a, true); this.emit('push eax'); }
     }
     if (typeof e.fn === 'string') this.emit(`call ${sym(e.fn)}`);
+    else if (fnFirst) this.emit(`call dword ${this.plus('esp', 4 * n)}`);
     else {
       const F = this.operand(e.fn);
       if (F !== null && !this.isImm(F)) this.emit(`call ${F}`);
       else { this.expr(e.fn, true); this.emit('call eax'); }
     }
-    if (e.args.length) this.emit(`add esp, ${4 * e.args.length}`);
+    const pop = 4 * n + (fnFirst ? 4 : 0);
+    if (pop) this.emit(`add esp, ${pop}`);
   }
 
   /** The instructions: cli sti hlt, port I/O, control registers, invlpg, lidt, ltr, rdtsc. */
@@ -808,9 +816,33 @@ class Gen {
   }
 }
 
-/** A value that nothing evaluated after it can change: a constant, an address, a local. */
+/** A value nothing can change behind its back: a constant, an address, a local (only assigned where it is named). */
 function stable(e: Expr): boolean {
   return e.e === 'const' || e.e === 'addr' || e.e === 'var';
+}
+
+/** Whether reading a after evaluating b gives what reading it before would. */
+function stableAgainst(a: Expr, b: Expr): boolean {
+  if (a.e === 'const' || a.e === 'addr') return true;
+  if (a.e === 'var') return !writesVar(b, a.v);
+  return !hasEffects(b);
+}
+
+/** Whether evaluating e assigns the variable v. */
+function writesVar(e: Expr, v: Var): boolean {
+  switch (e.e) {
+    case 'assign': return (e.target.e === 'var' && e.target.v === v) || writesVar(e.value, v) || (e.target.e === 'mem' && writesVar(e.target.base, v));
+    case 'post': return e.target.e === 'var' && e.target.v === v || (e.target.e === 'mem' && writesVar(e.target.base, v));
+    case 'store': return writesVar(e.target.base, v) || writesVar(e.value, v);
+    case 'mem': return writesVar(e.base, v);
+    case 'neg': case 'not': case 'lnot': case 'wrap': return writesVar(e.a, v);
+    case 'bin': case 'cmp': case 'and': case 'or': return writesVar(e.a, v) || writesVar(e.b, v);
+    case 'cond': return writesVar(e.c, v) || writesVar(e.a, v) || writesVar(e.b, v);
+    case 'call': return (typeof e.fn !== 'string' && writesVar(e.fn, v)) || e.args.some((a) => writesVar(a, v));
+    case 'intr': return e.args.some((a) => writesVar(a, v));
+    case 'seq': return e.first.some((a) => writesVar(a, v)) || writesVar(e.last, v);
+    default: return false;
+  }
 }
 
 /** Whether evaluating e can change memory, a variable or a device. */
@@ -822,6 +854,7 @@ function hasEffects(e: Expr): boolean {
     case 'neg': case 'not': case 'lnot': case 'wrap': return hasEffects(e.a);
     case 'bin': case 'cmp': case 'and': case 'or': return hasEffects(e.a) || hasEffects(e.b);
     case 'cond': return hasEffects(e.c) || hasEffects(e.a) || hasEffects(e.b);
+    case 'seq': return true;
   }
 }
 
@@ -892,10 +925,6 @@ export function redundantLoads(lines: string[]): string[] {
   return out;
 }
 
-/** Bytes of a value in a register: a structure is its address. */
-function valueSize(t: Ty): number {
-  return t.k === 'struct' ? 4 : sizeOf(t);
-}
 
 /**
  * Each variable's live range, in positions of a walk of the function in code order: from its
@@ -925,6 +954,7 @@ export function liveRanges(f: Func): Map<Var, [number, number]> {
       case 'call': if (typeof e.fn !== 'string') expr(e.fn); e.args.forEach(expr); return;
       case 'intr': e.args.forEach(expr); return;
       case 'store': expr(e.target); expr(e.value); return;
+      case 'seq': e.first.forEach(expr); expr(e.last); return;
       default: return;
     }
   };

@@ -50,6 +50,11 @@ export function sizeOf(t: Ty): number {
   }
 }
 
+/** Bytes of a value of the type in a variable, a global or an argument: a structure is its address. */
+export function valueSize(t: Ty): number {
+  return t.k === 'struct' ? 4 : sizeOf(t);
+}
+
 /** Whether values of the type are compared and divided as unsigned numbers. */
 export function isUnsigned(t: Ty): boolean {
   return t.k === 'int' ? !t.signed : t.k !== 'bool';
@@ -103,7 +108,9 @@ export type Expr =
   /** The value converted to a narrower type (wrapped: zero- or sign-extended from its size). */
   | { e: 'wrap'; a: Expr; ty: Ty }
   /** Memory store: store<T>(ptr, value, offset). The value of the expression is void. */
-  | { e: 'store'; target: Extract<Expr, { e: 'mem' }>; value: Expr; ty: Ty };
+  | { e: 'store'; target: Extract<Expr, { e: 'mem' }>; value: Expr; ty: Ty }
+  /** Expressions evaluated in order for their effects, then the last for its value. */
+  | { e: 'seq'; first: Expr[]; last: Expr; ty: Ty };
 
 export type LValue = Extract<Expr, { e: 'var' } | { e: 'global' } | { e: 'mem' }>;
 

@@ -11,7 +11,7 @@ import { kindName } from './subset.js';
 import {
   type Ty, type Sig, type Struct, type Var, type Expr, type Stmt, type Func, type Data, type DataItem, type Unit,
   type BinOp, type CmpOp, type LValue, type Pos,
-  I8, U8, I16, U16, I32, U32, USIZE, BOOL, VOID, STR, sizeOf, tyName,
+  I8, U8, I16, U16, I32, U32, USIZE, BOOL, VOID, STR, sizeOf, valueSize, tyName,
 } from './ir.js';
 
 const NAMED_TYPES: Record<string, Ty> = { i8: I8, u8: U8, i16: I16, u16: U16, i32: I32, u32: U32, usize: USIZE, bool: BOOL, number: I32, boolean: BOOL };
@@ -156,7 +156,7 @@ class Lowerer {
         if (isConst) fail(decl, 'a const needs a value');
         if (!declared) fail(decl, `'${name}' needs a type`);
         this.checkName(decl.name, name);
-        this.unit.data.push({ sym: name, global: this.isExported(decl.parent.parent), align: Math.min(4, Math.max(1, sizeOf(declared!))), size: sizeOf(declared!), items: null, readonly: false, pos: posOf(decl) });
+        this.unit.data.push({ sym: name, global: this.isExported(decl.parent.parent), align: Math.min(4, Math.max(1, valueSize(declared!))), size: valueSize(declared!), items: null, readonly: false, pos: posOf(decl) });
         return { b: 'global', sym: name, ty: declared!, file };
       }
       const saveFn = this.fn;
@@ -169,7 +169,7 @@ class Lowerer {
       // A global variable: its initial value must be known at link time.
       this.checkName(decl.name, name);
       const item = this.staticItem(init, ty, decl.initializer);
-      const size = sizeOf(ty);
+      const size = valueSize(ty);
       const zero = item.value === 0 && !item.sym;
       this.unit.data.push({
         sym: name, global: this.isExported(decl.parent.parent), align: Math.min(4, Math.max(1, size)), size,
@@ -188,7 +188,7 @@ class Lowerer {
 
   /** A link-time constant for static data: a number, or an address plus a number. */
   private staticItem(e: Expr, ty: Ty, node: ts.Node): DataItem {
-    const width = Math.max(1, Math.min(4, sizeOf(ty))) as 1 | 2 | 4;
+    const width = Math.max(1, Math.min(4, valueSize(ty))) as 1 | 2 | 4;
     if (e.e === 'const') return { width, value: wrapTo(e.v, ty) };
     if (e.e === 'addr') {
       if (width !== 4) fail(node, 'an address needs a 32-bit type');
@@ -330,6 +330,14 @@ class Lowerer {
     this.fn = null;
     this.locals = new Map();
     return fn;
+  }
+
+  /** A variable of the compiler's own (for an order of evaluation). */
+  private temp(ty: Ty): Var {
+    const fn = this.fn!;
+    const v: Var = { name: `$t${fn.locals.length}`, ty, param: -1, weight: 0, id: fn.params.length + fn.locals.length };
+    fn.locals.push(v);
+    return v;
   }
 
   private newLocal(decl: ts.VariableDeclaration, ty: Ty): Var {
@@ -845,6 +853,14 @@ class Lowerer {
         const ptr = this.expr(args[0]);
         const value = this.convert(this.expr(args[1], ty), ty, args[1]);
         const off = args[2] ? this.expr(args[2]) : null;
+        if (off && off.e !== 'const' && this.fn && (effects(value) || effects(off))) {
+          // ptr, value, offset in that order (the arguments'): the first two into temporaries.
+          const p = this.temp(USIZE), v = this.temp(ty);
+          const set = (x: Var, e: Expr): Expr => ({ e: 'assign', target: { e: 'var', v: x, ty: x.ty }, op: null, unsigned: false, value: e, ty: x.ty });
+          const use = (x: Var): Expr => { this.use(x); this.use(x); return { e: 'var', v: x, ty: x.ty }; };
+          const target = this.memAt(this.arithmetic('+', use(p), off, node), 0, ty);
+          return { e: 'seq', first: [set(p, ptr), set(v, value)], last: { e: 'store', target, value: use(v), ty: VOID }, ty: VOID };
+        }
         const target = !off || off.e === 'const' ? this.memAt(ptr, off ? off.v : 0, ty) : this.memAt(this.arithmetic('+', ptr, off, node), 0, ty);
         return { e: 'store', target, value, ty: VOID };
       }
@@ -903,6 +919,18 @@ class Lowerer {
     if (align <= 0 || (align & (align - 1)) !== 0) fail(args[1] ?? node, 'the alignment must be a power of two');
     this.unit.data.push({ sym, global, align, size, items: null, readonly: false, pos: posOf(node) });
     return { e: 'addr', sym, add: 0, ty: USIZE };
+  }
+}
+
+/** Whether evaluating e can change anything (a call, an assignment, a store, an instruction). */
+function effects(e: Expr): boolean {
+  switch (e.e) {
+    case 'const': case 'addr': case 'var': case 'global': return false;
+    case 'mem': return effects(e.base);
+    case 'neg': case 'not': case 'lnot': case 'wrap': return effects(e.a);
+    case 'bin': case 'cmp': case 'and': case 'or': return effects(e.a) || effects(e.b);
+    case 'cond': return effects(e.c) || effects(e.a) || effects(e.b);
+    default: return true;
   }
 }
 
