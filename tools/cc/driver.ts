@@ -1,13 +1,14 @@
-// Passes 4 and 5 of `toy86 cc`: emit (the generated assembly through toy86's own assembler into
-// ELF32 objects, with the TypeScript source lines in their line tables) and link (with assembly
-// sources, objects and the runtime). This is also the `cc` command (SPEC §5).
+// Pass 5 of `toy86 cc`, the driver: runs the passes — parse.ts (and subset.ts), lower.ts, gen.ts,
+// emit.ts — and links their objects with assembly sources, objects and the runtime. This is also
+// the `cc` command (SPEC §5).
 
 import { readFileSync, writeFileSync, statSync } from 'node:fs';
 import { resolve, basename } from 'node:path';
 import { parse, CcError, CcErrors } from './parse.js';
 import { lower } from './lower.js';
 import { generate } from './gen.js';
-import { assemble, link, writeObject, readObject, type ObjectFile } from '../asm/index.js';
+import { assemble, link, writeObject, readObject } from '../asm/index.js';
+import { emit, type Compiled } from './emit.js';
 import { ToolError } from '../asm/index.js';
 
 export interface CcOptions {
@@ -23,27 +24,11 @@ export interface CcOptions {
   loadOffset?: number;
 }
 
-export interface Compiled {
-  /** Generated assembly, by TypeScript file (as the user named it). */
-  assembly: Map<string, string>;
-  objects: ObjectFile[];
-}
+export type { Compiled } from './emit.js';
 
-/** Compiles TypeScript sources (and every file they import) into objects. */
+/** Compiles TypeScript sources (and every file they import) into objects: passes 1 to 4. */
 export function compile(files: string[]): Compiled {
-  const parsed = parse(files);
-  const units = lower(parsed);
-  const assembly = new Map<string, string>();
-  const objects: ObjectFile[] = [];
-  for (const u of units) {
-    const text = generate(u);
-    assembly.set(u.file, text);
-    // The generated source stands in for the TypeScript file (messages, the object's source name);
-    // its %line directives give the TypeScript lines.
-    const path = resolve(u.file);
-    objects.push(assemble(u.file, (p) => (p === path ? text : readFileSync(p, 'utf8'))));
-  }
-  return { assembly, objects };
+  return emit(lower(parse(files)).map((u) => ({ unit: u, text: generate(u) })));
 }
 
 /** `toy86 cc FILE... -o OUT [--kernel] [-S] [-c] [--base] [--load-offset]`. */
