@@ -58,10 +58,15 @@ export async function main(argv: string[]): Promise<void> {
     .usage('toy86 <command> [options]\n\nA toy x86-like machine and its toolchain. Run `toy86 <command> --help` for the options of a command.')
     .command('boot', 'boot a kernel on the machine, with the serial console on this terminal',
       (y) => machineFlags(y).option('kernel', { type: 'string', describe: 'ELF32 kernel to load (as QEMU -kernel)' }),
-      async (a) => guarded('boot', () => {
-        if (a.kernel === undefined) throw new UserError('toy86 has no default kernel yet: give one with --kernel FILE', 2);
+      async (a) => guarded('boot', async () => {
+        let kernel = a.kernel as string | undefined;
+        if (kernel === undefined) {
+          // The default kernel, built from kernel/ on first use (and whenever a source changed).
+          const { defaultKernel } = await import('./kernel.js');
+          kernel = defaultKernel();
+        }
         return boot({
-        kernel: a.kernel as string, mem: a.mem, append: a.append, maxInsns: a['max-insns'],
+        kernel, mem: a.mem, append: a.append, maxInsns: a['max-insns'],
         tlb: a.tlb, tlbWays: a['tlb-ways'], debugcon: a.debugcon,
         disk: a.disk, snapshot: a.snapshot, diskLatency: a['disk-latency'],
       } satisfies BootOptions);

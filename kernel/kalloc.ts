@@ -1,0 +1,79 @@
+// Physical frames (issue 5): a frame table with one record per frame of RAM — who maps it
+// (a process id, or the kernel) and at which virtual address — and a free list threaded through
+// it. The swapping code chooses victims and finds their mappings through this table.
+
+import { KERNBASE, PGSIZE } from './memlayout';
+import { printf } from './console';
+import { panic } from './trap';
+
+/** One frame's record (16 bytes). */
+@unmanaged export class Frame {
+  /** The next free frame's number + 1 (0: none), while free. */
+  next: u32;
+  /** The process that maps it (0: the kernel; -1: free). */
+  pid: i32;
+  /** The virtual address it is mapped at (for a user page). */
+  va: usize;
+  flags: u32;
+}
+
+export const FRAME_RESERVED: u32 = 1;   // the kernel's image, the table itself, low memory
+export const FRAME_KERNEL: u32 = 2;     // a kernel allocation (page tables, kernel stacks)
+export const FRAME_USER: u32 = 4;       // a user page
+
+let table: usize = 0;
+export let nframes: u32 = 0;
+let freelist: u32 = 0;
+export let freecount: u32 = 0;
+
+export function frame(pa: usize): Frame {
+  return changetype<Frame>(table + (pa >>> 12) * sizeof<Frame>());
+}
+
+/** Builds the table after the kernel's image (`end`: a virtual address) for memBytes of RAM. */
+export function kinit(end: usize, memBytes: u32): void {
+  nframes = memBytes >>> 12;
+  table = (end + PGSIZE - 1) & ~(PGSIZE - 1);
+  const tableEnd = table + nframes * sizeof<Frame>();
+  const firstFree = ((tableEnd - KERNBASE) + PGSIZE - 1) >>> 12;
+  // Every frame from the top down onto the free list, so that low frames are handed out first.
+  for (let i: u32 = nframes; i > 0; i--) {
+    const n = i - 1;
+    const f = frame(n << 12);
+    f.va = 0;
+    if (n < firstFree) {
+      f.pid = 0; f.flags = FRAME_RESERVED; f.next = 0;
+    } else {
+      f.pid = -1; f.flags = 0; f.next = freelist; freelist = n + 1; freecount++;
+    }
+  }
+}
+
+/** A zeroed free frame, as a physical address (0 when there is none). */
+export function kalloc(flags: u32, pid: i32, va: usize): usize {
+  if (freelist == 0) return 0;
+  const n = freelist - 1;
+  const f = frame(n << 12);
+  freelist = f.next;
+  freecount--;
+  f.next = 0; f.pid = pid; f.va = va; f.flags = flags;
+  const p = KERNBASE + (n << 12);
+  for (let i: u32 = 0; i < PGSIZE; i += 4) store<u32>(p, 0, i);
+  return n << 12;
+}
+
+/** Returns a frame to the free list. */
+export function kfree(pa: usize): void {
+  const n = pa >>> 12;
+  if ((pa & (PGSIZE - 1)) != 0 || n >= nframes) panic("kfree: not a frame", 0);
+  const f = frame(pa);
+  if (f.pid == -1 || (f.flags & FRAME_RESERVED) != 0) panic("kfree: frame is free or reserved", 0);
+  f.pid = -1; f.flags = 0; f.va = 0;
+  f.next = freelist;
+  freelist = n + 1;
+  freecount++;
+}
+
+export function kallocReport(): void {
+  printf("memory: %u KiB in %u frames, %u free\n", nframes * 4, nframes, freecount);
+}

@@ -1,0 +1,140 @@
+// Traps (SPEC §2.3, §4.4; docs/kernel.md "The trap path"): the IDT, the task-state area, the
+// interrupt controller and timer, and trap(tf), where every exception, interrupt and system call
+// arrives from the stubs of vectors.s and trapasm.s. A fault in the kernel is a panic: the
+// registers and a backtrace with symbol names, then power-off with 250.
+
+import { KERNBASE, SEL_KCODE, PIC_CMD, PIC_MASK, TIMER, TICK, POWER } from './memlayout';
+import { printf } from './console';
+
+/** What trapasm.s pushed, from ESP up. */
+@unmanaged export class TrapFrame {
+  edi: u32; esi: u32; ebp: u32; oesp: u32; ebx: u32; edx: u32; ecx: u32; eax: u32;
+  trapno: u32; err: u32;
+  eip: u32; cs: u32; eflags: u32;
+  /** Only when the trap came from CPL 3. */
+  esp: u32; ss: u32;
+}
+
+export const T_DIVIDE: u32 = 0;
+export const T_DEBUG: u32 = 1;
+export const T_BRKPT: u32 = 3;
+export const T_ILLOP: u32 = 6;
+export const T_DBLFLT: u32 = 8;
+export const T_GPFLT: u32 = 13;
+export const T_PGFLT: u32 = 14;
+export const T_IRQ0: u32 = 32;
+export const T_SYSCALL: u32 = 0x80;
+export const IRQ_TIMER: u32 = 0;
+export const IRQ_COM1: u32 = 4;
+export const IRQ_DISK: u32 = 14;
+
+const idt = memory.data(256 * 8, 8);
+const idtr = memory.data(8, 8);
+/** The task-state area: ESP0 at offset 4 (the kernel stack a trap from CPL 3 switches to). */
+export const tss = memory.data(104, 16);
+
+/** Timer ticks since boot. */
+export let ticks: u32 = 0;
+
+
+declare function read_ebp(): usize;
+
+/** The IDT: every vector to its stub; interrupt gates (IF off in the kernel), int 0x80 from CPL 3. */
+export function idtinit(): void {
+  const vectors = symbol("vectors");
+  for (let v: u32 = 0; v < 256; v++) {
+    const h = load<usize>(vectors, v * 4);
+    const g = idt + v * 8;
+    store<u16>(g, h & 0xffff);
+    store<u16>(g, SEL_KCODE, 2);
+    store<u8>(g, 0, 4);
+    store<u8>(g, v == T_SYSCALL ? 0xee : 0x8e, 5);
+    store<u16>(g, h >>> 16, 6);
+  }
+  store<u16>(idtr, 256 * 8 - 1);
+  store<u32>(idtr, idt, 2);
+  lidt(idtr);
+  ltr(tss);
+}
+
+/** The interrupt controller (every IRQ but the timer's and COM1's masked) and the timer. */
+export function picinit(): void {
+  outw(PIC_MASK, 0xffff & ~((1 << IRQ_TIMER) | (1 << IRQ_COM1)));
+  outl(TIMER, TICK);
+}
+
+export function trap(tfp: usize): void {
+  const tf = changetype<TrapFrame>(tfp);
+  const n = tf.trapno;
+  if (n == T_IRQ0 + IRQ_TIMER) {
+    ticks++;
+    outb(PIC_CMD, 0x20);
+    return;
+  }
+  if (n == T_IRQ0 + IRQ_COM1) {
+    outb(PIC_CMD, 0x20);
+    return;
+  }
+  if ((tf.cs & 3) == 0) panic(trapname(n), tfp);
+  panic("a trap from user mode, and no processes yet", tfp);
+}
+
+export function trapname(n: u32): string {
+  switch (n) {
+    case 0: return "divide error (#DE)";
+    case 1: return "debug trap (#DB)";
+    case 3: return "breakpoint (#BP)";
+    case 6: return "invalid opcode (#UD)";
+    case 8: return "double fault (#DF)";
+    case 13: return "general protection fault (#GP)";
+    case 14: return "page fault (#PF)";
+    default: return "unexpected trap";
+  }
+}
+
+/** The kernel's symbol table (ksyms.s, made by the build): sorted addresses and names. */
+function symbolize(addr: usize): void {
+  const count = load<u32>(symbol("ksyms_count"));
+  const table = symbol("ksyms");
+  let best: i32 = -1;
+  for (let i: u32 = 0; i < count; i++) {
+    if (load<usize>(table, i * 8) <= addr) best = <i32>i; else break;
+  }
+  if (best < 0) { printf("0x%08x", addr); return; }
+  const at = load<usize>(table, <u32>best * 8);
+  printf("0x%08x <%s+0x%x>", addr, load<usize>(table, <u32>best * 8 + 4), addr - at);
+}
+
+/** Walks the EBP chain from a frame pointer: each frame's return address, with its function. */
+export function backtrace(ebp: usize, eip: usize): void {
+  printf("backtrace:\n  ");
+  symbolize(eip);
+  printf("\n");
+  let depth = 0;
+  while (ebp >= KERNBASE && depth < 16) {
+    const ret = load<usize>(ebp, 4);
+    if (ret < KERNBASE) break;
+    printf("  ");
+    symbolize(ret);
+    printf("\n");
+    ebp = load<usize>(ebp);
+    depth++;
+  }
+}
+
+/** The kernel cannot go on: the reason, the registers (of tf, if any), a backtrace; power off. */
+export function panic(why: string, tfp: usize): void {
+  cli();
+  printf("kernel panic: %s\n", why);
+  if (tfp != 0) {
+    const tf = changetype<TrapFrame>(tfp);
+    printf("  trap %d err 0x%08x eip 0x%08x cs 0x%x eflags 0x%08x cr2 0x%08x\n", tf.trapno, tf.err, tf.eip, tf.cs, tf.eflags, rcr2());
+    printf("  eax 0x%08x ebx 0x%08x ecx 0x%08x edx 0x%08x\n", tf.eax, tf.ebx, tf.ecx, tf.edx);
+    printf("  esi 0x%08x edi 0x%08x ebp 0x%08x esp 0x%08x\n", tf.esi, tf.edi, tf.ebp, tfp + 52);
+    backtrace(tf.ebp, tf.eip);
+  } else {
+    backtrace(read_ebp(), symbol("panic"));
+  }
+  outb(POWER, 250);
+  while (true) hlt();
+}
