@@ -14,3 +14,63 @@ export function consputc(c: u8): void {
 export function printf(fmt: string, a0: Arg = 0, a1: Arg = 0, a2: Arg = 0, a3: Arg = 0, a4: Arg = 0, a5: Arg = 0): void {
   format(consputc, fmt, a0, a1, a2, a3, a4, a5);
 }
+
+// ---- input: a line discipline (echo, backspace, Ctrl-U, Ctrl-D) over COM1's receive interrupt ----
+
+const INPUT: u32 = 256;
+const inbuf = memory.data(256, 4);
+/** Read, committed (a whole line or Ctrl-D is there) and edit positions (free-running counters). */
+let rpos: u32 = 0;
+let wpos: u32 = 0;
+let epos: u32 = 0;
+
+declare function wakeup(chan: usize): void;
+declare function sleep(chan: usize): void;
+
+/** Turns on COM1's receive interrupt. */
+export function consinit(): void {
+  outb(COM1 + 1, 1);
+}
+
+/** COM1 has bytes: edit the line being typed; a newline or Ctrl-D hands it to readers. */
+export function consoleintr(): void {
+  while ((inb(COM1 + 5) & 1) != 0) {
+    let c = inb(COM1);
+    if (c == 13) c = 10;
+    if (c == 8 || c == 127) {
+      if (epos != wpos) { epos--; consputc(8); consputc(32); consputc(8); }
+      continue;
+    }
+    if (c == 21) { // Ctrl-U: the whole line
+      while (epos != wpos) { epos--; consputc(8); consputc(32); consputc(8); }
+      continue;
+    }
+    if (epos - rpos >= INPUT) continue; // full
+    store<u8>(inbuf + (epos % INPUT), c);
+    epos++;
+    if (c != 4) consputc(c);
+    if (c == 10 || c == 4 || epos - rpos == INPUT) {
+      wpos = epos;
+      wakeup(inbuf);
+    }
+  }
+}
+
+/** Up to n bytes of the next line into buf (a user address the caller checked); 0 at Ctrl-D. */
+export function consread(buf: usize, n: u32): i32 {
+  while (rpos == wpos) sleep(inbuf);
+  let got: u32 = 0;
+  while (got < n && rpos != wpos) {
+    const c = load<u8>(inbuf + (rpos % INPUT));
+    if (c == 4) {
+      // Ctrl-D: the end of input; left for the next read if this one already has bytes.
+      if (got == 0) rpos++;
+      break;
+    }
+    rpos++;
+    store<u8>(buf, c, got);
+    got++;
+    if (c == 10) break;
+  }
+  return <i32>got;
+}

@@ -3,7 +3,11 @@
 import { KERNBASE, BOOT_MAGIC } from './memlayout';
 import { printf } from './console';
 import { kinit, kallocReport } from './kalloc';
-import { idtinit, picinit, panic, ticks } from './trap';
+import { idtinit, picinit, panic } from './trap';
+import { consinit } from './console';
+import { syscallinit } from './syscall';
+import { userinit, scheduler } from './proc';
+import { exec } from './exec';
 
 /** The boot record's command line contains `word` (as a whole word). */
 function cmdline_has(cmd: usize, word: string): bool {
@@ -34,14 +38,12 @@ export function kmain(boot: usize): void {
   kallocReport();
   idtinit();
   picinit();
+  consinit();
+  syscallinit();
   if (cmdline_has(cmd, "panic=test")) {
     // A kernel fault on purpose: the panic path with registers and a backtrace.
     store<u32>(0x10, 1);
   }
-  sti();
-  while (ticks < 3) hlt();
-  printf("timer: %u ticks\n", ticks);
-  printf("no init yet: halting\n");
-  cli();
-  hlt();
+  userinit(exec);
+  scheduler();
 }

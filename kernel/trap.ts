@@ -4,7 +4,10 @@
 // registers and a backtrace with symbol names, then power-off with 250.
 
 import { KERNBASE, SEL_KCODE, PIC_CMD, PIC_MASK, TIMER, TICK, POWER } from './memlayout';
-import { printf } from './console';
+import { printf, consoleintr } from './console';
+import { myproc, regions, procname, exit, yield_, wakeup, current_pid } from './proc';
+import { syscall } from './syscall';
+import { findregion, pagein, PROT_READ, PROT_WRITE, REGION_STACK } from './vm';
 
 /** What trapasm.s pushed, from ESP up. */
 @unmanaged export class TrapFrame {
@@ -66,17 +69,84 @@ export function picinit(): void {
 export function trap(tfp: usize): void {
   const tf = changetype<TrapFrame>(tfp);
   const n = tf.trapno;
-  if (n == T_IRQ0 + IRQ_TIMER) {
+  const user = (tf.cs & 3) == 3;
+  if (n == T_SYSCALL) {
+    const p = myproc();
+    if (p.killed != 0) exit(p.killed);
+    tf.eax = syscall(tf);
+  } else if (n == T_IRQ0 + IRQ_TIMER) {
     ticks++;
     outb(PIC_CMD, 0x20);
-    return;
-  }
-  if (n == T_IRQ0 + IRQ_COM1) {
+    wakeup(symbol("ticks"));
+  } else if (n == T_IRQ0 + IRQ_COM1) {
+    consoleintr();
     outb(PIC_CMD, 0x20);
-    return;
+  } else if (n == T_PGFLT && pagefault(tf, user)) {
+    // served
+  } else if (user) {
+    userfault(tf);
+  } else {
+    panic(trapname(n), tfp);
   }
-  if ((tf.cs & 3) == 0) panic(trapname(n), tfp);
-  panic("a trap from user mode, and no processes yet", tfp);
+  if (!user) return;
+  // On the way back to user mode: a pending kill, and a tick's worth of CPU is up.
+  const p = myproc();
+  if (p.killed != 0) exit(p.killed);
+  if (n == T_IRQ0 + IRQ_TIMER) yield_();
+  if (p.killed != 0) exit(p.killed);
+}
+
+/**
+ * A page fault the kernel may serve: a not-present page of the current process's regions, with
+ * the rights the access needs. The stack region grows on demand: a fault in it counts as growth
+ * when it is at most 64 KiB below ESP (room for a large frame) — or comes from the kernel, which
+ * has checked the range it touches (docs/kernel.md). Anything else is the process's fault.
+ */
+function pagefault(tf: TrapFrame, user: bool): bool {
+  const va = rcr2();
+  if (current_pid() == 0 || va >= KERNBASE) return false;
+  const p = myproc();
+  const r = findregion(regions(p), va);
+  if (changetype<usize>(r) == 0) return false;
+  if ((tf.err & 1) != 0) return false;                         // present: a protection fault
+  if ((tf.err & 2) != 0 && (r.prot & PROT_WRITE) == 0) return false;
+  if ((tf.err & 2) == 0 && (r.prot & PROT_READ) == 0) return false;
+  if (r.kind == REGION_STACK && user && va + 65536 < tf.esp) return false;
+  const got = pagein(p.pgdir, r, va, p.pid);
+  if (got < 0) {
+    printf("[pid %d %s] out of memory at 0x%08x: killed\n", p.pid, procname(p), va);
+    p.killed = 9;
+    return true;
+  }
+  if (got == 1) p.majflt++; else p.minflt++;
+  return true;
+}
+
+/** A fault the kernel cannot serve: one line on the console, and the process dies of its signal (SPEC §4.4). */
+function userfault(tf: TrapFrame): void {
+  const p = myproc();
+  const n = tf.trapno;
+  let sig: i32 = 11;
+  if (n == T_PGFLT) {
+    const va = rcr2();
+    const what = (tf.err & 0x10) != 0 ? "execute at" : (tf.err & 2) != 0 ? "write to" : "read at";
+    const why = (tf.err & 1) == 0 ? "not present" : "protection";
+    printf("[pid %d %s] segmentation fault: %s 0x%08x (%s), ip 0x%08x\n", p.pid, procname(p), what, va, why, tf.eip);
+  } else if (n == T_GPFLT) {
+    printf("[pid %d %s] general protection fault, ip 0x%08x\n", p.pid, procname(p), tf.eip);
+  } else if (n == T_DIVIDE) {
+    sig = 8;
+    printf("[pid %d %s] divide error, ip 0x%08x\n", p.pid, procname(p), tf.eip);
+  } else if (n == T_ILLOP) {
+    sig = 4;
+    printf("[pid %d %s] illegal instruction, ip 0x%08x\n", p.pid, procname(p), tf.eip);
+  } else if (n == T_BRKPT) {
+    sig = 5;
+    printf("[pid %d %s] breakpoint trap, ip 0x%08x\n", p.pid, procname(p), tf.eip);
+  } else {
+    printf("[pid %d %s] unexpected trap %d, ip 0x%08x\n", p.pid, procname(p), n, tf.eip);
+  }
+  p.killed = sig;
 }
 
 export function trapname(n: u32): string {

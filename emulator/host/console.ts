@@ -36,7 +36,13 @@ export class HostConsole {
     }
     this.stdin.on('data', (chunk: Buffer) => this.receive(chunk));
     // The end of input wakes an idle run loop too: it then sees that nothing more can come.
-    this.stdin.on('end', () => { this.ended = true; this.hooks.onInput(); });
+    this.stdin.on('end', () => {
+      // Input that is not a terminal ends as a terminal's Ctrl-D would end it: the guest reads
+      // end-of-file (its console line discipline turns 0x04 into that).
+      if (!this.raw) this.pending.push(0x04);
+      this.ended = true;
+      this.hooks.onInput();
+    });
     this.stdin.resume();
   }
 

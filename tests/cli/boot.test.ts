@@ -138,22 +138,37 @@ describe('toy86 boot --kernel', () => {
     expect(r.err).toMatch(/^toy86: triple fault .*\n  eax=.*\n  eip=/);
   });
 
-  it('reports HLT with interrupts off (252), and an idle HLT once stdin has ended (252)', () => {
+  it('reports HLT with interrupts off (252), and HLT with nothing that could wake the CPU (252)', () => {
     const h = program('halt', '    cli\n    hlt');
     const r = toy86(['boot', '--kernel', h]);
     expect(r.code).toBe(252);
     expect(r.err).toMatch(/^toy86: the CPU halted with interrupts disabled at eip 0x/);
-    const w = program('wait', `    mov al, 1
-    mov dx, 0x3f9
-    out dx, al                     ; COM1: interrupt on a received byte
-    mov al, 0xef
-    out 0x21, al                   ; unmask IRQ 4
-    sti
+    const w = program('wait', `    sti                            ; every IRQ is masked: nothing can come
 .h: hlt
     jmp .h`);
     const i = toy86(['boot', '--kernel', w], '');
     expect(i.code).toBe(252);
     expect(i.err).toMatch(/nothing can wake it/);
+  });
+
+  it('ends piped input with Ctrl-D (0x04), as a terminal would', () => {
+    const k = program('eof', `.next:
+    mov dx, 0x3fd
+.w: in al, dx
+    test al, 1
+    jz .w
+    mov dx, 0x3f8
+    in al, dx
+    cmp al, 4
+    je .eof
+    call putc
+    jmp .next
+.eof:
+    mov al, 4
+    out 0xf4, al`);
+    const r = toy86(['boot', '--kernel', k], 'ab');
+    expect(r.out).toBe('ab');
+    expect(r.code).toBe(4);
   });
 
   it('feeds stdin to COM1: a guest echoes its input back in upper case', () => {

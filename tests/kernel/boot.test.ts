@@ -19,16 +19,33 @@ function boot(cmdline = '', budget = 20_000_000) {
 }
 
 describe('the kernel', () => {
-  it('boots: banner, memory, timer ticks', () => {
-    const { out, stop } = boot();
+  it('boots, runs init as a process: fork, exit status, waitpid, console input, end of input', () => {
+    let out = '';
+    const m = new Machine({ onSerialOutput: (b) => { out += String.fromCharCode(b); } });
+    m.loadKernel(image);
+    const until = (text: string) => {
+      for (let i = 0; i < 100 && !out.endsWith(text); i++) m.run(1_000_000);
+      expect(out.endsWith(text), out).toBe(true);
+    };
+    until('init> ');
+    m.serial.receive(Buffer.from('hello\r'));
+    until('init> ');
+    m.serial.receive([4]);
+    const stop = m.run(50_000_000);
     expect(out).toBe([
       'toy86 kernel',
-      'memory: 16384 KiB in 4096 frames, 3814 free',
-      'timer: 3 ticks',
-      'no init yet: halting',
+      'memory: 16384 KiB in 4096 frames, 3799 free',
+      'init: pid 1, argv[0] /bin/init',
+      'child: pid 2',
+      'init: child 2 exited with status 0x700',
+      'init> hello',
+      'you typed 6 bytes: hello',
+      'init> ',
+      'init: end of input',
+      'init exited (status 0x0): powering off',
       '',
     ].join('\n'));
-    expect(stop.kind).toBe('halted');
+    expect(stop).toEqual({ kind: 'poweroff', code: 0 });
   });
 
   it('the same run twice is the same, instruction for instruction', () => {

@@ -83,10 +83,8 @@ class Lowerer {
     this.labels = 0;
     for (const st of sf.statements) {
       if (ts.isImportDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isEmptyStatement(st)) continue;
-      if (ts.isExportDeclaration(st)) {
-        if (st.moduleSpecifier) fail(st, 're-exporting from another module is not in the subset (import it where it is used)');
-        continue;
-      }
+      // export { x } and export { x } from './y': names resolve through them (the checker's aliases).
+      if (ts.isExportDeclaration(st)) continue;
       if (ts.isFunctionDeclaration(st)) { this.moduleFunction(st); continue; }
       if (ts.isVariableStatement(st)) { this.moduleVariables(st); continue; }
       if (ts.isEnumDeclaration(st)) { for (const m of st.members) this.checker.getConstantValue(m) ?? fail(m, 'an enum member must have a constant value'); continue; }

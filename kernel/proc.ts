@@ -1,0 +1,326 @@
+// Processes (SPEC §4.2; docs/kernel.md "Processes"): the process table, kernel stacks, the context
+// switch, round-robin scheduling on the timer, sleep and wakeup, exit, wait and fork.
+//
+// A uniprocessor kernel in the manner of early Unix: the kernel runs with interrupts off (every
+// gate is an interrupt gate) and is never preempted; a process gives up the CPU only by sleeping,
+// exiting, or — back on its way to user mode — yielding after a timer tick. The scheduler idles
+// with interrupts on.
+
+import { KERNBASE, PGSIZE, PTE_P, SEL_UCODE, SEL_UDATA } from './memlayout';
+import { kalloc, kfree, FRAME_KERNEL, FRAME_USER } from './kalloc';
+import { TrapFrame, panic, tss } from './trap';
+import { setupkvm, freevm, walk, mappage, kpgdir, NREGION, Region } from './vm';
+import { printf } from './console';
+
+export const NPROC: u32 = 64;
+export const KSTACKSIZE: u32 = 4096;
+
+export const UNUSED: u32 = 0;
+export const EMBRYO: u32 = 1;
+export const SLEEPING: u32 = 2;
+export const RUNNABLE: u32 = 3;
+export const RUNNING: u32 = 4;
+export const ZOMBIE: u32 = 5;
+
+@unmanaged export class Proc {
+  pid: i32;
+  state: u32;
+  /** Page directory (kernel virtual address). */
+  pgdir: usize;
+  /** Kernel stack: its lowest address (kernel virtual). */
+  kstack: usize;
+  /** The trap frame at the top of the kernel stack. */
+  tf: usize;
+  /** The saved ESP of the process's kernel context (swtch). */
+  context: usize;
+  parent: i32;
+  /** Wait status, Linux's encoding: exit code << 8, or the terminating signal. */
+  xstatus: i32;
+  /** What it sleeps on. */
+  chan: usize;
+  /** A signal to die of at the next return to user mode (0: none). */
+  killed: i32;
+  brkbase: usize;
+  brk: usize;
+  /** Page faults served: minor (zero-filled) and major (read from the file). */
+  minflt: u32;
+  majflt: u32;
+  /** The program's name, NUL-terminated (16 bytes). */
+  name0: u32; name1: u32; name2: u32; name3: u32;
+}
+
+const procs = memory.data(64 * 72, 4);
+/** Each process's regions: NREGION slots of 32 bytes. */
+const regiontab = memory.data(64 * 8 * 32, 4);
+let nextpid: i32 = 1;
+/** The process on the CPU (0: the scheduler). */
+let current: usize = 0;
+/** The scheduler's saved ESP. */
+const schedctx = memory.data(4, 4);
+/** The process init, which adopts orphans. */
+let initproc: usize = 0;
+
+declare function swtch(old: usize, next: usize): void;
+declare function trapret(): void;
+
+export function proc(i: u32): Proc {
+  return changetype<Proc>(procs + i * sizeof<Proc>());
+}
+
+export function myproc(): Proc {
+  return changetype<Proc>(current);
+}
+
+/** The current process's pid, or 0 in the scheduler. */
+export function current_pid(): i32 {
+  return current == 0 ? 0 : changetype<Proc>(current).pid;
+}
+
+/** The region table of a process. */
+export function regions(p: Proc): usize {
+  const i = (changetype<usize>(p) - procs) / sizeof<Proc>();
+  return regiontab + i * NREGION * sizeof<Region>();
+}
+
+export function procname(p: Proc): usize {
+  return changetype<usize>(p) + offsetof<Proc>("name0");
+}
+
+export function setname(p: Proc, s: usize): void {
+  const d = procname(p);
+  let i: u32 = 0;
+  while (i < 15 && load<u8>(s, i) != 0) { store<u8>(d, load<u8>(s, i), i); i++; }
+  store<u8>(d, 0, i);
+}
+
+export function findproc(pid: i32): Proc {
+  for (let i: u32 = 0; i < NPROC; i++) {
+    const p = proc(i);
+    if (p.state != UNUSED && p.pid == pid) return p;
+  }
+  return changetype<Proc>(0);
+}
+
+/**
+ * A new process in EMBRYO state: a kernel stack whose top holds a trap frame, below it the
+ * address of trapret and a context whose return address is forkret — so that the first switch
+ * to it ends in user mode with that trap frame.
+ */
+export function allocproc(): Proc {
+  for (let i: u32 = 0; i < NPROC; i++) {
+    const p = proc(i);
+    if (p.state != UNUSED) continue;
+    const pid = nextpid;
+    const ks = kalloc(FRAME_KERNEL, pid, 0);
+    if (ks == 0) return changetype<Proc>(0);
+    nextpid++;
+    p.pid = pid;
+    p.state = EMBRYO;
+    p.kstack = KERNBASE + ks;
+    let sp = p.kstack + KSTACKSIZE - sizeof<TrapFrame>();
+    p.tf = sp;
+    sp -= 4;
+    store<usize>(sp, changetype<usize>(trapret));
+    sp -= 20; // edi esi ebx ebp, then the return address
+    for (let k: u32 = 0; k < 16; k += 4) store<u32>(sp, 0, k);
+    store<usize>(sp, changetype<usize>(forkret), 16);
+    p.context = sp;
+    p.parent = 0; p.xstatus = 0; p.chan = 0; p.killed = 0; p.brkbase = 0; p.brk = 0;
+    p.minflt = 0; p.majflt = 0; p.pgdir = 0;
+    p.name0 = 0; p.name1 = 0; p.name2 = 0; p.name3 = 0;
+    const rt = regions(p);
+    for (let k: u32 = 0; k < NREGION * sizeof<Region>(); k += 4) store<u32>(rt, 0, k);
+    return p;
+  }
+  return changetype<Proc>(0);
+}
+
+/** Where a new process's first switch arrives; returning goes to trapret (the stack says so). */
+export function forkret(): void {}
+
+/** The first process: init, from the program the kernel carries. */
+export function userinit(exec: (p: Proc, ino: u32, argv: usize, argc: u32) => i32): void {
+  const p = allocproc();
+  if (changetype<usize>(p) == 0) panic("userinit: no process slot", 0);
+  initproc = changetype<usize>(p);
+  p.pgdir = setupkvm(p.pid);
+  const tf = changetype<TrapFrame>(p.tf);
+  tf.cs = SEL_UCODE; tf.ss = SEL_UDATA; tf.eflags = 0x202;
+  const args = memory.data(8, 4);
+  store<usize>(args, changetype<usize>("/bin/init"));
+  current = changetype<usize>(p);
+  lcr3(p.pgdir - KERNBASE);
+  if (exec(p, 1, args, 1) < 0) panic("userinit: cannot run init", 0);
+  lcr3(kpgdir() - KERNBASE);
+  current = 0;
+  p.state = RUNNABLE;
+}
+
+/** The scheduler: round-robin over RUNNABLE processes; idles with interrupts on. Never returns. */
+export function scheduler(): void {
+  let next: u32 = 0;
+  while (true) {
+    let found = false;
+    for (let k: u32 = 0; k < NPROC; k++) {
+      const i = (next + k) % NPROC;
+      const p = proc(i);
+      if (p.state != RUNNABLE) continue;
+      next = i + 1;
+      found = true;
+      p.state = RUNNING;
+      current = changetype<usize>(p);
+      store<u32>(tss, p.kstack + KSTACKSIZE, 4);
+      lcr3(p.pgdir - KERNBASE);
+      swtch(schedctx, p.context);
+      lcr3(kpgdir() - KERNBASE);
+      current = 0;
+      break;
+    }
+    if (!found) {
+      // Nothing to run: wait for an interrupt (STI's shadow keeps it from slipping in before HLT).
+      sti();
+      hlt();
+      cli();
+    }
+  }
+}
+
+/** Back to the scheduler (the caller has set the state). */
+export function sched(): void {
+  const p = myproc();
+  swtch(changetype<usize>(p) + offsetof<Proc>("context"), load<usize>(schedctx));
+}
+
+export function yield_(): void {
+  myproc().state = RUNNABLE;
+  sched();
+}
+
+/** Sleeps until wakeup(chan). */
+export function sleep(chan: usize): void {
+  const p = myproc();
+  p.chan = chan;
+  p.state = SLEEPING;
+  sched();
+  p.chan = 0;
+}
+
+export function wakeup(chan: usize): void {
+  for (let i: u32 = 0; i < NPROC; i++) {
+    const p = proc(i);
+    if (p.state == SLEEPING && p.chan == chan) p.state = RUNNABLE;
+  }
+}
+
+/** Ends the current process with a wait status; its children go to init. Never returns. */
+export function exit(status: i32): void {
+  const p = myproc();
+  if (changetype<usize>(p) == initproc) {
+    printf("init exited (status 0x%x): powering off\n", status);
+    outb(0xf4, (status >> 8) & 0xff);
+    panic("init exited", 0);
+  }
+  for (let i: u32 = 0; i < NPROC; i++) {
+    const c = proc(i);
+    if (c.state != UNUSED && c.parent == p.pid) {
+      c.parent = changetype<Proc>(initproc).pid;
+      if (c.state == ZOMBIE) wakeup(initproc);
+    }
+  }
+  // The address space goes now; the kernel stack when the parent reaps it.
+  lcr3(kpgdir() - KERNBASE);
+  freevm(p.pgdir);
+  p.pgdir = 0;
+  p.xstatus = status;
+  p.state = ZOMBIE;
+  const parent = findproc(p.parent);
+  if (changetype<usize>(parent) != 0) wakeup(changetype<usize>(parent));
+  sched();
+  panic("exit: a zombie ran", 0);
+}
+
+/**
+ * waitpid(pid, &status, options): waits for a child (pid -1: any) to end; returns its pid and
+ * stores its status at `status` (a kernel address, or 0). -10 (ECHILD) with no such child.
+ */
+export function wait(pid: i32, status: usize): i32 {
+  const p = myproc();
+  while (true) {
+    let have = false;
+    for (let i: u32 = 0; i < NPROC; i++) {
+      const c = proc(i);
+      if (c.state == UNUSED || c.parent != p.pid || (pid != -1 && c.pid != pid)) continue;
+      have = true;
+      if (c.state != ZOMBIE) continue;
+      const cpid = c.pid;
+      if (status != 0) store<i32>(status, c.xstatus);
+      kfree(c.kstack - KERNBASE);
+      c.state = UNUSED;
+      c.pid = 0;
+      return cpid;
+    }
+    if (!have) return -10;
+    if (p.killed != 0) return -4; // EINTR
+    sleep(changetype<usize>(p));
+  }
+}
+
+/** fork(): a copy of the current process (its memory copied page by page, for now). */
+export function fork(): i32 {
+  const p = myproc();
+  const c = allocproc();
+  if (changetype<usize>(c) == 0) return -11; // EAGAIN
+  c.pgdir = setupkvm(c.pid);
+  if (c.pgdir == 0 || !copyuvm(p.pgdir, c.pgdir, c.pid)) {
+    if (c.pgdir != 0) freevm(c.pgdir);
+    kfree(c.kstack - KERNBASE);
+    c.state = UNUSED;
+    c.pid = 0;
+    return -12; // ENOMEM
+  }
+  const from = regions(p), to = regions(c);
+  for (let k: u32 = 0; k < NREGION * sizeof<Region>(); k += 4) store<u32>(to, load<u32>(from, k), k);
+  for (let k: u32 = 0; k < sizeof<TrapFrame>(); k += 4) store<u32>(c.tf, load<u32>(p.tf, k), k);
+  changetype<TrapFrame>(c.tf).eax = 0;
+  c.brkbase = p.brkbase; c.brk = p.brk;
+  c.name0 = p.name0; c.name1 = p.name1; c.name2 = p.name2; c.name3 = p.name3;
+  c.parent = p.pid;
+  c.state = RUNNABLE;
+  return c.pid;
+}
+
+/** Copies every present user page of one directory into another. */
+function copyuvm(from: usize, to: usize, pid: i32): bool {
+  for (let i: u32 = 0; i < 768; i++) {
+    const e = load<u32>(from, i * 4);
+    if ((e & PTE_P) == 0) continue;
+    const pt = KERNBASE + (e & ~0xfff);
+    for (let j: u32 = 0; j < 1024; j++) {
+      const pte = load<u32>(pt, j * 4);
+      if ((pte & PTE_P) == 0) continue;
+      const va = (i << 22) | (j << 12);
+      const pa = kalloc(FRAME_USER, pid, va);
+      if (pa == 0) return false;
+      const src = KERNBASE + (pte & ~0xfff), dst = KERNBASE + pa;
+      for (let k: u32 = 0; k < PGSIZE; k += 4) store<u32>(dst, load<u32>(src, k), k);
+      if (!mappage(to, va, pa, pte & 0xfff & ~0x60, pid)) { kfree(pa); return false; }
+    }
+  }
+  return true;
+}
+
+/** kill(pid, sig): the process dies of sig on its way back to user mode. */
+export function kill(pid: i32, sig: i32): i32 {
+  const p = findproc(pid);
+  if (changetype<usize>(p) == 0 || p.state == ZOMBIE) return -3; // ESRCH
+  if (sig == 0) return 0;
+  p.killed = sig;
+  if (p.state == SLEEPING) p.state = RUNNABLE;
+  return 0;
+}
+
+/** Whether a walk finds a mapping (for /proc and the fault handler). */
+export function mapped(p: Proc, va: usize): bool {
+  const pte = walk(p.pgdir, va, false, 0);
+  return pte != 0 && (load<u32>(pte) & PTE_P) != 0;
+}
