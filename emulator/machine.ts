@@ -72,6 +72,7 @@ export class MachineError extends Error {}
 
 export interface Snapshot {
   readonly clock: number;
+  readonly idleClock: number;
   readonly regs: Int32Array;
   readonly state: Int32Array;
   readonly mem: Uint8Array;
@@ -100,6 +101,8 @@ export class Machine implements Clock {
   private inSlice = false;
   /** The instruction count (SPEC §2.7). */
   clock = 0;
+  /** The part of the clock that passed while the CPU was halted (HLT skips to the next event). */
+  idleClock = 0;
   private stopped: StopReason | null = null;
   /** Symbols of the loaded kernel (for the debugger and reports). */
   kernel: ElfFile | null = null;
@@ -275,7 +278,9 @@ export class Machine implements Clock {
         // Idle time passes at once: the clock jumps to the next device event (SPEC §2.2).
         const next = this.nextEvent();
         if (next === Infinity) return { kind: 'idle' };
-        this.clock = Math.min(next, end);
+        const to = Math.min(next, end);
+        this.idleClock += to - this.clock;
+        this.clock = to;
         this.advanceDevices();
         continue;
       }
@@ -379,6 +384,7 @@ export class Machine implements Clock {
     for (const d of this.devices) devices[d.name] = d.getState();
     return {
       clock: this.clock,
+      idleClock: this.idleClock,
       regs: this.cpu.regs.slice(),
       state: this.cpu.state.slice(),
       mem: this.mem8.slice(0, this.memSize),
@@ -396,6 +402,7 @@ export class Machine implements Clock {
     if (s.mem.length !== this.memSize) throw new MachineError('snapshot is of a machine with a different memory size');
     const m = this.cpu.mmu;
     this.clock = s.clock;
+    this.idleClock = s.idleClock;
     this.cpu.regs.set(s.regs);
     this.cpu.state.set(s.state);
     this.mem8.set(s.mem);

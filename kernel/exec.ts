@@ -7,7 +7,7 @@
 import { KERNBASE, PGSIZE, USERTOP, USTACK_MAX, SEL_UCODE, SEL_UDATA } from './memlayout';
 import { TrapFrame } from './trap';
 import { setupkvm, freevm, newregion, NREGION, Region, PROT_READ, PROT_WRITE, PROT_EXEC, REGION_TEXT, REGION_DATA, REGION_HEAP, REGION_STACK } from './vm';
-import { readi } from './file';
+import { readi } from './fs';
 import { Proc, regions, setname } from './proc';
 
 const ELF_MAGIC: u32 = 0x464c457f;

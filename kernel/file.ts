@@ -1,18 +1,95 @@
-// Files the kernel reads (docs/kernel.md): for now one, inode 1, the init program linked into the
-// kernel's image by the build (initcode.s). The disk's filesystem comes next.
+// Open files (docs/kernel.md "Files"): each process has NOFILE descriptors; 0, 1 and 2 start on
+// the console. A descriptor names the console or an inode of the filesystem, with a read offset.
+// Reading a directory gives its 32-byte entries (as Version 7 Unix did); ls reads them so.
 
-/** Bytes of inode ino from offset off into dst (kernel memory); returns the bytes read. */
-export function readi(ino: u32, dst: usize, off: u32, n: u32): u32 {
-  if (ino != 1) return 0;
-  const size = load<u32>(symbol("initcode_size"));
-  if (off >= size) return 0;
-  if (n > size - off) n = size - off;
-  const src = symbol("initcode") + off;
-  for (let i: u32 = 0; i < n; i++) store<u8>(dst + i, load<u8>(src + i));
-  return n;
+import { Proc, myproc, procindex } from './proc';
+import { consputc, consread } from './console';
+import { readi, isize, itype, imode, T_DIR } from './fs';
+
+export const NOFILE: u32 = 16;
+/** A descriptor: kind, inode, offset (12 bytes). */
+const fdtab = memory.data(64 * 16 * 12, 4);
+const F_NONE: u32 = 0;
+const F_CONSOLE: u32 = 1;
+const F_INODE: u32 = 2;
+
+function slot(p: Proc, fd: u32): usize {
+  return fdtab + (procindex(p) * NOFILE + fd) * 12;
 }
 
-/** The size of inode ino. */
-export function isize(ino: u32): u32 {
-  return ino == 1 ? load<u32>(symbol("initcode_size")) : 0;
+/** A new process's descriptors: 0, 1, 2 on the console. */
+export function fdinit(p: Proc): void {
+  for (let fd: u32 = 0; fd < NOFILE; fd++) {
+    const s = slot(p, fd);
+    store<u32>(s, fd < 3 ? F_CONSOLE : F_NONE); store<u32>(s, 0, 4); store<u32>(s, 0, 8);
+  }
+}
+
+/** fork: the child gets copies of the parent's descriptors. */
+export function fdcopy(from: Proc, to: Proc): void {
+  for (let k: u32 = 0; k < NOFILE * 12; k += 4) store<u32>(slot(to, 0), load<u32>(slot(from, 0), k), k);
+}
+
+export function fdclear(p: Proc): void {
+  for (let k: u32 = 0; k < NOFILE * 12; k += 4) store<u32>(slot(p, 0), 0, k);
+}
+
+/** open: the lowest free descriptor on inode ino, or -24 (EMFILE). */
+export function fdopen(ino: u32): i32 {
+  const p = myproc();
+  for (let fd: u32 = 0; fd < NOFILE; fd++) {
+    const s = slot(p, fd);
+    if (load<u32>(s) == F_NONE) { store<u32>(s, F_INODE); store<u32>(s, ino, 4); store<u32>(s, 0, 8); return <i32>fd; }
+  }
+  return -24;
+}
+
+export function fdclose(fd: u32): i32 {
+  if (fd >= NOFILE) return -9;
+  const s = slot(myproc(), fd);
+  if (load<u32>(s) == F_NONE) return -9;
+  store<u32>(s, F_NONE);
+  return 0;
+}
+
+/** read: from the console, or from the file at its offset (buf: a checked user address). */
+export function fdread(fd: u32, buf: usize, n: u32): i32 {
+  if (fd >= NOFILE) return -9;
+  const s = slot(myproc(), fd);
+  const kind = load<u32>(s);
+  if (kind == F_CONSOLE) return consread(buf, n);
+  if (kind != F_INODE) return -9;
+  const ino = load<u32>(s, 4), off = load<u32>(s, 8);
+  let got: u32 = 0;
+  if (itype(ino) == T_DIR) {
+    // Whole entries only.
+    n = n - n % 32;
+    got = readi(ino, buf, off, n);
+  } else {
+    got = readi(ino, buf, off, n);
+  }
+  store<u32>(s, off + got, 8);
+  return <i32>got;
+}
+
+export function fdwrite(fd: u32, buf: usize, n: u32): i32 {
+  if (fd >= NOFILE) return -9;
+  const kind = load<u32>(slot(myproc(), fd));
+  if (kind == F_CONSOLE) { for (let i: u32 = 0; i < n; i++) consputc(load<u8>(buf, i)); return <i32>n; }
+  if (kind == F_INODE) return -9; // the filesystem is read-only
+  return -9;
+}
+
+/** fstat: our stat (docs/kernel.md): inode, mode (S_IFDIR or S_IFREG | permissions), size. */
+export function fdstat(fd: u32, buf: usize): i32 {
+  if (fd >= NOFILE) return -9;
+  const s = slot(myproc(), fd);
+  const kind = load<u32>(s);
+  if (kind == F_CONSOLE) { store<u32>(buf, 0); store<u32>(buf, 0o020620, 4); store<u32>(buf, 0, 8); return 0; }
+  if (kind != F_INODE) return -9;
+  const ino = load<u32>(s, 4);
+  store<u32>(buf, ino);
+  store<u32>(buf, (itype(ino) == T_DIR ? 0o040000 : 0o100000) | imode(ino), 4);
+  store<u32>(buf, isize(ino), 8);
+  return 0;
 }

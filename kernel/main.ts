@@ -8,6 +8,7 @@ import { consinit } from './console';
 import { syscallinit } from './syscall';
 import { userinit, scheduler } from './proc';
 import { exec } from './exec';
+import { fsinit } from './fs';
 
 /** The boot record's command line contains `word` (as a whole word). */
 function cmdline_has(cmd: usize, word: string): bool {
@@ -44,6 +45,26 @@ export function kmain(boot: usize): void {
     // A kernel fault on purpose: the panic path with registers and a backtrace.
     store<u32>(0x10, 1);
   }
-  userinit(exec);
+  if (!fsinit()) panic("no toy86 filesystem on the disk (toy86 mkdisk makes one)", 0);
+  // init= on the command line names the first program (toy86 run uses it); else /bin/init.
+  userinit(initpath(cmd), exec);
   scheduler();
+}
+
+const initbuf = memory.data(64, 4);
+
+/** The value of init= on the command line, or "/bin/init". */
+function initpath(cmd: usize): usize {
+  let i: u32 = 0;
+  while (load<u8>(cmd, i) != 0) {
+    if (load<u8>(cmd, i) == 105 && load<u8>(cmd, i + 1) == 110 && load<u8>(cmd, i + 2) == 105 && load<u8>(cmd, i + 3) == 116 && load<u8>(cmd, i + 4) == 61 && (i == 0 || load<u8>(cmd, i - 1) == 32)) {
+      let k: u32 = 0;
+      i += 5;
+      while (k < 63 && load<u8>(cmd, i) != 0 && load<u8>(cmd, i) != 32) { store<u8>(initbuf, load<u8>(cmd, i), k); k++; i++; }
+      store<u8>(initbuf, 0, k);
+      return initbuf;
+    }
+    i++;
+  }
+  return changetype<usize>("/bin/init");
 }

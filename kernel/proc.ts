@@ -6,11 +6,13 @@
 // exiting, or — back on its way to user mode — yielding after a timer tick. The scheduler idles
 // with interrupts on.
 
-import { KERNBASE, PGSIZE, PTE_P, SEL_UCODE, SEL_UDATA } from './memlayout';
+import { KERNBASE, PGSIZE, PTE_P } from './memlayout';
 import { kalloc, kfree, FRAME_KERNEL, FRAME_USER } from './kalloc';
 import { TrapFrame, panic, tss } from './trap';
 import { setupkvm, freevm, walk, mappage, kpgdir, NREGION, Region } from './vm';
 import { printf } from './console';
+import { fdinit, fdcopy, fdclear } from './file';
+import { namei } from './fs';
 
 export const NPROC: u32 = 64;
 export const KSTACKSIZE: u32 = 4096;
@@ -76,10 +78,20 @@ export function current_pid(): i32 {
   return current == 0 ? 0 : changetype<Proc>(current).pid;
 }
 
+/** Whether the caller may sleep: a process is running and the scheduler is there to switch to. */
+let scheduling = false;
+export function cansleep(): bool {
+  return scheduling && current != 0;
+}
+
+/** A process's slot number in the table. */
+export function procindex(p: Proc): u32 {
+  return (changetype<usize>(p) - procs) / sizeof<Proc>();
+}
+
 /** The region table of a process. */
 export function regions(p: Proc): usize {
-  const i = (changetype<usize>(p) - procs) / sizeof<Proc>();
-  return regiontab + i * NREGION * sizeof<Region>();
+  return regiontab + procindex(p) * NREGION * sizeof<Region>();
 }
 
 export function procname(p: Proc): usize {
@@ -95,7 +107,7 @@ export function setname(p: Proc, s: usize): void {
 
 export function findproc(pid: i32): Proc {
   for (let i: u32 = 0; i < NPROC; i++) {
-    const p = proc(i);
+    const p = changetype<Proc>(procs + i * sizeof<Proc>());
     if (p.state != UNUSED && p.pid == pid) return p;
   }
   return changetype<Proc>(0);
@@ -108,7 +120,7 @@ export function findproc(pid: i32): Proc {
  */
 export function allocproc(): Proc {
   for (let i: u32 = 0; i < NPROC; i++) {
-    const p = proc(i);
+    const p = changetype<Proc>(procs + i * sizeof<Proc>());
     if (p.state != UNUSED) continue;
     const pid = nextpid;
     const ks = kalloc(FRAME_KERNEL, pid, 0);
@@ -138,19 +150,18 @@ export function allocproc(): Proc {
 /** Where a new process's first switch arrives; returning goes to trapret (the stack says so). */
 export function forkret(): void {}
 
-/** The first process: init, from the program the kernel carries. */
-export function userinit(exec: (p: Proc, ino: u32, argv: usize, argc: u32) => i32): void {
+/** The first process: init, the program at path (kernel memory) with argv[0] = path. */
+export function userinit(path: usize, exec: (p: Proc, ino: u32, argv: usize, argc: u32) => i32): void {
   const p = allocproc();
   if (changetype<usize>(p) == 0) panic("userinit: no process slot", 0);
   initproc = changetype<usize>(p);
-  p.pgdir = setupkvm(p.pid);
-  const tf = changetype<TrapFrame>(p.tf);
-  tf.cs = SEL_UCODE; tf.ss = SEL_UDATA; tf.eflags = 0x202;
+  fdinit(p);
+  const ino = namei(path);
+  if (ino == 0) { printf("init: %s: not found\n", path); panic("no init", 0); }
   const args = memory.data(8, 4);
-  store<usize>(args, changetype<usize>("/bin/init"));
+  store<usize>(args, path);
   current = changetype<usize>(p);
-  lcr3(p.pgdir - KERNBASE);
-  if (exec(p, 1, args, 1) < 0) panic("userinit: cannot run init", 0);
+  if (exec(p, ino, args, 1) < 0) panic("userinit: cannot run init", 0);
   lcr3(kpgdir() - KERNBASE);
   current = 0;
   p.state = RUNNABLE;
@@ -159,11 +170,12 @@ export function userinit(exec: (p: Proc, ino: u32, argv: usize, argc: u32) => i3
 /** The scheduler: round-robin over RUNNABLE processes; idles with interrupts on. Never returns. */
 export function scheduler(): void {
   let next: u32 = 0;
+  scheduling = true;
   while (true) {
     let found = false;
     for (let k: u32 = 0; k < NPROC; k++) {
       const i = (next + k) % NPROC;
-      const p = proc(i);
+      const p = changetype<Proc>(procs + i * sizeof<Proc>());
       if (p.state != RUNNABLE) continue;
       next = i + 1;
       found = true;
@@ -207,7 +219,7 @@ export function sleep(chan: usize): void {
 
 export function wakeup(chan: usize): void {
   for (let i: u32 = 0; i < NPROC; i++) {
-    const p = proc(i);
+    const p = changetype<Proc>(procs + i * sizeof<Proc>());
     if (p.state == SLEEPING && p.chan == chan) p.state = RUNNABLE;
   }
 }
@@ -216,18 +228,20 @@ export function wakeup(chan: usize): void {
 export function exit(status: i32): void {
   const p = myproc();
   if (changetype<usize>(p) == initproc) {
-    printf("init exited (status 0x%x): powering off\n", status);
-    outb(0xf4, (status >> 8) & 0xff);
+    // The machine's life is init's: its exit status (128 + signal if killed) is the power-off code.
+    const code = (status & 0x7f) != 0 ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
+    outb(0xf4, code);
     panic("init exited", 0);
   }
   for (let i: u32 = 0; i < NPROC; i++) {
-    const c = proc(i);
+    const c = changetype<Proc>(procs + i * sizeof<Proc>());
     if (c.state != UNUSED && c.parent == p.pid) {
       c.parent = changetype<Proc>(initproc).pid;
       if (c.state == ZOMBIE) wakeup(initproc);
     }
   }
-  // The address space goes now; the kernel stack when the parent reaps it.
+  // The address space and descriptors go now; the kernel stack when the parent reaps it.
+  fdclear(p);
   lcr3(kpgdir() - KERNBASE);
   freevm(p.pgdir);
   p.pgdir = 0;
@@ -248,7 +262,7 @@ export function wait(pid: i32, status: usize): i32 {
   while (true) {
     let have = false;
     for (let i: u32 = 0; i < NPROC; i++) {
-      const c = proc(i);
+      const c = changetype<Proc>(procs + i * sizeof<Proc>());
       if (c.state == UNUSED || c.parent != p.pid || (pid != -1 && c.pid != pid)) continue;
       have = true;
       if (c.state != ZOMBIE) continue;
@@ -284,6 +298,7 @@ export function fork(): i32 {
   changetype<TrapFrame>(c.tf).eax = 0;
   c.brkbase = p.brkbase; c.brk = p.brk;
   c.name0 = p.name0; c.name1 = p.name1; c.name2 = p.name2; c.name3 = p.name3;
+  fdcopy(p, c);
   c.parent = p.pid;
   c.state = RUNNABLE;
   return c.pid;

@@ -9,7 +9,9 @@
 import { TrapFrame, ticks } from './trap';
 import { myproc, regions, exit, fork, wait, kill, yield_, sleep, Proc } from './proc';
 import { uvalid, unmaprange, findregion, Region, REGION_HEAP } from './vm';
-import { consputc, consread } from './console';
+import { fdread, fdwrite, fdopen, fdclose, fdstat } from './file';
+import { namei, itype, T_FILE } from './fs';
+import { exec } from './exec';
 import { PGSIZE, KERNBASE } from './memlayout';
 
 export const enum SYS {
@@ -21,8 +23,14 @@ export const enum SYS {
   read = 3,
   /** write(fd: i32, buf: usize, n: u32): i32 */
   write = 4,
+  /** open(path: string, flags: i32, mode: i32): i32 */
+  open = 5,
+  /** close(fd: i32): i32 */
+  close = 6,
   /** waitpid(pid: i32, status: usize, options: i32): i32 */
   waitpid = 7,
+  /** execve(path: string, argv: usize, envp: usize): i32 */
+  execve = 11,
   /** getpid(): i32 */
   getpid = 20,
   /** kill(pid: i32, sig: i32): i32 */
@@ -33,6 +41,8 @@ export const enum SYS {
   getppid = 64,
   /** sched_yield(): i32 */
   sched_yield = 158,
+  /** fstat(fd: i32, buf: usize): i32 */
+  fstat = 108,
   /** nanosleep(req: usize, rem: usize): i32 */
   nanosleep = 162,
 }
@@ -56,7 +66,11 @@ export function syscallinit(): void {
   set(SYS.fork, sys_fork);
   set(SYS.read, sys_read);
   set(SYS.write, sys_write);
+  set(SYS.open, sys_open);
+  set(SYS.close, sys_close);
   set(SYS.waitpid, sys_waitpid);
+  set(SYS.execve, sys_execve);
+  set(SYS.fstat, sys_fstat);
   set(SYS.getpid, sys_getpid);
   set(SYS.kill, sys_kill);
   set(SYS.brk, sys_brk);
@@ -88,18 +102,78 @@ function sys_fork(tf: TrapFrame): i32 {
 }
 
 function sys_write(tf: TrapFrame): i32 {
-  const fd = <i32>tf.ebx, buf = tf.ecx, n = tf.edx;
-  if (fd != 1 && fd != 2) return EBADF;
+  const buf = tf.ecx, n = tf.edx;
   if (!ucheck(buf, n, false)) return EFAULT;
-  for (let i: u32 = 0; i < n; i++) consputc(load<u8>(buf, i));
-  return <i32>n;
+  return fdwrite(tf.ebx, buf, n);
 }
 
 function sys_read(tf: TrapFrame): i32 {
-  const fd = <i32>tf.ebx, buf = tf.ecx, n = tf.edx;
-  if (fd != 0) return EBADF;
+  const buf = tf.ecx, n = tf.edx;
   if (!ucheck(buf, n, true)) return EFAULT;
-  return consread(buf, n);
+  return fdread(tf.ebx, buf, n);
+}
+
+const pathbuf = memory.data(256, 4);
+
+/**
+ * A NUL-terminated string from user memory into buf (at most max bytes with the NUL): checked a
+ * byte at a time against the regions, so a string running off its region is EFAULT. Returns its
+ * length, or a negative errno.
+ */
+function fetchstr(va: usize, buf: usize, max: u32): i32 {
+  for (let i: u32 = 0; i < max; i++) {
+    if (!ucheck(va + i, 1, false)) return EFAULT;
+    const c = load<u8>(va, i);
+    store<u8>(buf, c, i);
+    if (c == 0) return <i32>i;
+  }
+  return -36; // ENAMETOOLONG
+}
+
+function sys_open(tf: TrapFrame): i32 {
+  const r = fetchstr(tf.ebx, pathbuf, 256);
+  if (r < 0) return r;
+  if ((tf.ecx & 3) != 0) return -30; // EROFS: the filesystem is read-only
+  const ino = namei(pathbuf);
+  if (ino == 0) return -2; // ENOENT
+  return fdopen(ino);
+}
+
+function sys_close(tf: TrapFrame): i32 {
+  return fdclose(tf.ebx);
+}
+
+function sys_fstat(tf: TrapFrame): i32 {
+  if (!ucheck(tf.ecx, 12, true)) return EFAULT;
+  return fdstat(tf.ebx, tf.ecx);
+}
+
+const argvbuf = memory.data(33 * 4, 4);
+const strbuf = memory.data(4096, 4);
+
+/** execve(path, argv, envp): every pointer checked before anything changes. */
+function sys_execve(tf: TrapFrame): i32 {
+  const r = fetchstr(tf.ebx, pathbuf, 256);
+  if (r < 0) return r;
+  const ino = namei(pathbuf);
+  if (ino == 0) return -2;
+  if (itype(ino) != T_FILE) return -13; // EACCES
+  let argc: u32 = 0;
+  const argv = tf.ecx;
+  if (argv != 0) {
+    while (true) {
+      if (argc >= 32) return -7; // E2BIG
+      if (!ucheck(argv + argc * 4, 4, false)) return EFAULT;
+      const s = load<usize>(argv, argc * 4);
+      if (s == 0) break;
+      const len = fetchstr(s, strbuf, 4096);
+      if (len < 0) return len;
+      store<usize>(argvbuf, s, argc * 4);
+      argc++;
+    }
+  }
+  if (argc == 0) { store<usize>(argvbuf, pathbuf); argc = 1; }
+  return exec(myproc(), ino, argvbuf, argc);
 }
 
 function sys_waitpid(tf: TrapFrame): i32 {

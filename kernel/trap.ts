@@ -7,6 +7,7 @@ import { KERNBASE, SEL_KCODE, PIC_CMD, PIC_MASK, TIMER, TICK, POWER } from './me
 import { printf, consoleintr } from './console';
 import { myproc, regions, procname, exit, yield_, wakeup, current_pid } from './proc';
 import { syscall } from './syscall';
+import { diskintr } from './disk';
 import { findregion, pagein, PROT_READ, PROT_WRITE, REGION_STACK } from './vm';
 
 /** What trapasm.s pushed, from ESP up. */
@@ -42,7 +43,7 @@ export let ticks: u32 = 0;
 
 declare function read_ebp(): usize;
 
-/** The IDT: every vector to its stub; interrupt gates (IF off in the kernel), int 0x80 from CPL 3. */
+/** The IDT: every vector to its stub; interrupt gates (IF off in the kernel); int 0x80 and INT3 from CPL 3. */
 export function idtinit(): void {
   const vectors = symbol("vectors");
   for (let v: u32 = 0; v < 256; v++) {
@@ -51,7 +52,8 @@ export function idtinit(): void {
     store<u16>(g, h & 0xffff);
     store<u16>(g, SEL_KCODE, 2);
     store<u8>(g, 0, 4);
-    store<u8>(g, v == T_SYSCALL ? 0xee : 0x8e, 5);
+    // DPL 3 for what user code may raise itself: int 0x80 and INT3 (as Linux does).
+    store<u8>(g, v == T_SYSCALL || v == T_BRKPT ? 0xee : 0x8e, 5);
     store<u16>(g, h >>> 16, 6);
   }
   store<u16>(idtr, 256 * 8 - 1);
@@ -60,9 +62,9 @@ export function idtinit(): void {
   ltr(tss);
 }
 
-/** The interrupt controller (every IRQ but the timer's and COM1's masked) and the timer. */
+/** The interrupt controller (every IRQ but the timer's, COM1's and the disk's masked) and the timer. */
 export function picinit(): void {
-  outw(PIC_MASK, 0xffff & ~((1 << IRQ_TIMER) | (1 << IRQ_COM1)));
+  outw(PIC_MASK, 0xffff & ~((1 << IRQ_TIMER) | (1 << IRQ_COM1) | (1 << IRQ_DISK)));
   outl(TIMER, TICK);
 }
 
@@ -80,6 +82,9 @@ export function trap(tfp: usize): void {
     wakeup(symbol("ticks"));
   } else if (n == T_IRQ0 + IRQ_COM1) {
     consoleintr();
+    outb(PIC_CMD, 0x20);
+  } else if (n == T_IRQ0 + IRQ_DISK) {
+    diskintr();
     outb(PIC_CMD, 0x20);
   } else if (n == T_PGFLT && pagefault(tf, user)) {
     // served

@@ -8,7 +8,7 @@
 
 import { KERNBASE, PGSIZE, PTE_P, PTE_W, PTE_U, USERTOP } from './memlayout';
 import { kalloc, kfree, FRAME_KERNEL, FRAME_USER } from './kalloc';
-import { readi } from './file';
+import { readi } from './fs';
 
 /** A region of a process's address space. */
 @unmanaged export class Region {

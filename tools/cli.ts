@@ -60,15 +60,19 @@ export async function main(argv: string[]): Promise<void> {
       (y) => machineFlags(y).option('kernel', { type: 'string', describe: 'ELF32 kernel to load (as QEMU -kernel)' }),
       async (a) => guarded('boot', async () => {
         let kernel = a.kernel as string | undefined;
+        let disk = a.disk as string | undefined;
+        let snapshot = a.snapshot;
         if (kernel === undefined) {
-          // The default kernel, built from kernel/ on first use (and whenever a source changed).
-          const { defaultKernel } = await import('./kernel.js');
-          kernel = defaultKernel();
+          // The default kernel and disk, built from kernel/ and userland/ on first use (and
+          // whenever a source changed); the default disk's image is never written (--snapshot).
+          const { defaultKernel, defaultDisk } = await import('./images.js');
+          kernel = await defaultKernel();
+          if (disk === undefined) { disk = await defaultDisk(); snapshot = true; }
         }
         return boot({
         kernel, mem: a.mem, append: a.append, maxInsns: a['max-insns'],
         tlb: a.tlb, tlbWays: a['tlb-ways'], debugcon: a.debugcon,
-        disk: a.disk, snapshot: a.snapshot, diskLatency: a['disk-latency'],
+        disk, snapshot, diskLatency: a['disk-latency'],
       } satisfies BootOptions);
       }))
     .command('asm <files..>', 'assemble NASM-style sources (and link them with any .o files) into an ELF32 file',
@@ -112,6 +116,27 @@ export async function main(argv: string[]): Promise<void> {
       (y) => y.positional('file', { type: 'string', describe: 'an ELF32 toy86 file' }),
       async (a) => guarded('objdump', async () => {
         process.stdout.write(objdumpCommand(a.file as string) + '\n');
+        return 0;
+      }))
+    .command('mkdisk [files..]', 'build a disk image: a read-only filesystem of host files, then a swap area (docs/disk.md)',
+      (y) => y
+        .positional('files', { type: 'string', array: true, describe: 'HOST:/dest/path — a host file and its path on the disk (directories are made; a path ending in / takes the host file\'s name)' })
+        .option('o', { type: 'string', describe: 'output image file' })
+        .option('swap', { type: 'string', describe: 'size of the swap area: a multiple of 4K, 0 for none (default 32M)' })
+        .option('dir', { type: 'string', describe: 'make an empty directory (repeat for more); /bin, /demos, /etc and /proc are always made' }),
+      async (a) => guarded('mkdisk', async () => {
+        if (!a.o) throw new UserError('give the output image with -o IMAGE', 2);
+        if (Array.isArray(a.o) || Array.isArray(a.swap)) throw new UserError('give -o and --swap once each', 2);
+        const { mkdiskCommand, MkdiskError } = await import('./mkdisk/index.js');
+        try {
+          mkdiskCommand({
+            output: a.o as string, inputs: (a.files as string[] | undefined) ?? [],
+            dirs: ([] as string[]).concat((a.dir as string | string[] | undefined) ?? []), swap: a.swap as string | undefined,
+          });
+        } catch (e) {
+          if (e instanceof MkdiskError) throw new UserError(e.message, e.code);
+          throw e;
+        }
         return 0;
       }))
     .command('bench', 'run the interpreter benchmarks (prints a table, writes tools/bench/results.json)',

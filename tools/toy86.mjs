@@ -1,17 +1,20 @@
 #!/usr/bin/env node
 // The `toy86` command. The command line is TypeScript (tools/cli.ts); this launcher bundles it
-// with esbuild into node_modules/.cache/toy86/cli.mjs when any source is newer than the bundle
-// (the first run after `npm ci` takes a fraction of a second), then runs it.
+// with esbuild into node_modules/.cache/toy86/cli/ when any source is newer than the bundle
+// (the first run after `npm ci` takes a fraction of a second), then runs it. The bundle is split
+// at dynamic imports, so a command loads only what it uses (the compiler, and TypeScript with it,
+// only for cc and for builds).
 //
 // `node tools/toy86.mjs --build-only` just (re)builds the bundle.
 
-import { statSync, readdirSync, mkdirSync, renameSync } from 'node:fs';
+import { statSync, readdirSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const outDir = join(root, 'node_modules', '.cache', 'toy86');
-const bundle = join(outDir, 'cli.mjs');
+const bundleDir = join(outDir, 'cli');
+const bundle = join(bundleDir, 'cli.js');
 const SOURCES = ['emulator', 'tools', 'kernel', 'userland'];
 
 /** Newest modification time of the sources the bundle is built from. */
@@ -36,22 +39,33 @@ async function ensureBundle(force) {
   if (!force && built >= newestSource()) return;
   const { build } = await import('esbuild');
   mkdirSync(outDir, { recursive: true });
-  // Build beside the bundle and rename, so that concurrent launches never see half a file.
-  const tmp = `${bundle}.${process.pid}.tmp`;
+  // Build beside the bundle and rename, so that concurrent launches never see half a bundle.
+  const tmp = `${bundleDir}.${process.pid}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
   await build({
     entryPoints: [join(root, 'tools', 'cli.ts')],
-    outfile: tmp,
+    outdir: tmp,
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     logLevel: 'error',
+    outExtension: { '.js': '.js' },
     // Loaded only by the commands that need them.
     external: ['typescript', 'esbuild', 'node-pty', 'playwright-core'],
     banner: { js: "import { createRequire as __toy86Require } from 'node:module'; const require = __toy86Require(import.meta.url);" },
     define: { TOY86_ROOT: JSON.stringify(root) },
   });
-  renameSync(tmp, bundle);
+  const old = `${bundleDir}.${process.pid}.old`;
+  try { renameSync(bundleDir, old); } catch { /* first build */ }
+  try {
+    renameSync(tmp, bundleDir);
+  } catch (e) {
+    // Another launcher put its build there first: use that one.
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  rmSync(old, { recursive: true, force: true });
 }
 
 const buildOnly = process.argv[2] === '--build-only';

@@ -3,7 +3,8 @@
 // (userland/lib), and programs linked at 0x08048000 (SPEC §4.1).
 
 import ts from 'typescript';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { buildImage, type DiskFile } from './mkdisk/build.js';
 import { join } from 'node:path';
 import { assemble, link, type ObjectFile } from './asm/index.js';
 import { compile } from './cc/driver.js';
@@ -76,4 +77,25 @@ export function buildProgram(files: string[]): Uint8Array {
   const asm = files.filter((f) => f.endsWith('.s')).map((f) => assemble(f));
   const objects = tsFiles.length ? compile(tsFiles).objects : [];
   return link([...runtime(), ...objects, ...asm], { base: 0x08048000 });
+}
+
+/** Every program of the userland: /bin from userland/bin, /demos from userland/demos. */
+export function programs(): { path: string; sources: string[] }[] {
+  const out: { path: string; sources: string[] }[] = [];
+  for (const [dir, dest] of [['bin', '/bin'], ['demos', '/demos']]) {
+    const abs = join(ROOT, 'userland', dir);
+    for (const f of readdirSync(abs).sort()) {
+      const m = /^(.+)\.(ts|s)$/.exec(f);
+      if (!m) continue;
+      out.push({ path: `${dest}/${m[1]}`, sources: [join(abs, f)] });
+    }
+  }
+  return out;
+}
+
+/** The disk image: the userland's programs, /etc/motd, and a swap area. */
+export function buildDisk(swapBytes = 32 * 1024 * 1024): Uint8Array {
+  const files: DiskFile[] = programs().map((p) => ({ path: p.path, data: buildProgram(p.sources), mode: 0o755 }));
+  files.push({ path: '/etc/motd', data: new TextEncoder().encode('Welcome to toy86. Programs are in /bin, fault demos in /demos.\n'), mode: 0o644 });
+  return buildImage({ files, swapBytes });
 }

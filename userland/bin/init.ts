@@ -1,28 +1,29 @@
-// init (SPEC §4.5): the first process. For now it shows that processes, system calls and demand
-// paging work, then echoes what is typed; the shell replaces the loop when the filesystem lands.
+// init (SPEC §4.5): the first process. It runs the shell and reaps the orphans the kernel gives
+// it; when the shell ends, init ends with its status, and the machine powers off with it.
 
 import { printf } from '../lib/ulib';
-import { fork, waitpid, exit, getpid, read } from '../lib/sys';
+import { fork, waitpid, exit, execve } from '../lib/sys';
 
-const line = memory.data(128, 4);
+const argv = memory.data(8, 4);
 const status = memory.data(4, 4);
 
-export function main(argc: i32, argv: usize): i32 {
-  printf("init: pid %d, argv[0] %s\n", getpid(), load<usize>(argv));
-  const pid = fork();
-  if (pid == 0) {
-    printf("child: pid %d\n", getpid());
-    exit(7);
+export function main(argc: i32, args: usize): i32 {
+  {
+    const pid = fork();
+    if (pid < 0) { printf("init: fork failed (%d)\n", pid); return 1; }
+    if (pid == 0) {
+      store<usize>(argv, changetype<usize>("sh"));
+      store<usize>(argv, 0, 4);
+      const r = execve("/bin/sh", argv, 0);
+      printf("init: cannot run /bin/sh (%d)\n", r);
+      exit(127);
+    }
+    // Wait for the shell, reaping whatever else ends meanwhile.
+    while (true) {
+      const w = waitpid(-1, status, 0);
+      if (w == pid || w < 0) break;
+    }
+    const st = load<i32>(status);
+    return (st & 0x7f) != 0 ? 128 + (st & 0x7f) : (st >> 8) & 0xff;
   }
-  const w = waitpid(pid, status, 0);
-  printf("init: child %d exited with status 0x%x\n", w, load<i32>(status));
-  while (true) {
-    printf("init> ");
-    const n = read(0, line, 127);
-    if (n <= 0) break;
-    store<u8>(line, 0, <u32>n);
-    printf("you typed %d bytes: %s", n, line);
-  }
-  printf("\ninit: end of input\n");
-  return 0;
 }

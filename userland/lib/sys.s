@@ -33,6 +33,24 @@ $write:
     int 0x80
     pop ebx
     ret
+global $open
+$open:
+    push ebx
+    mov ebx, [esp + 8]
+    mov ecx, [esp + 12]
+    mov edx, [esp + 16]
+    mov eax, 5
+    int 0x80
+    pop ebx
+    ret
+global $close
+$close:
+    push ebx
+    mov ebx, [esp + 8]
+    mov eax, 6
+    int 0x80
+    pop ebx
+    ret
 global $waitpid
 $waitpid:
     push ebx
@@ -40,6 +58,16 @@ $waitpid:
     mov ecx, [esp + 12]
     mov edx, [esp + 16]
     mov eax, 7
+    int 0x80
+    pop ebx
+    ret
+global $execve
+$execve:
+    push ebx
+    mov ebx, [esp + 8]
+    mov ecx, [esp + 12]
+    mov edx, [esp + 16]
+    mov eax, 11
     int 0x80
     pop ebx
     ret
@@ -74,6 +102,15 @@ global $sched_yield
 $sched_yield:
     mov eax, 158
     int 0x80
+    ret
+global $fstat
+$fstat:
+    push ebx
+    mov ebx, [esp + 8]
+    mov ecx, [esp + 12]
+    mov eax, 108
+    int 0x80
+    pop ebx
     ret
 global $nanosleep
 $nanosleep:

@@ -9,8 +9,14 @@ export declare function fork(): i32;
 export declare function read(fd: i32, buf: usize, n: u32): i32;
 /** System call 4. */
 export declare function write(fd: i32, buf: usize, n: u32): i32;
+/** System call 5. */
+export declare function open(path: string, flags: i32, mode: i32): i32;
+/** System call 6. */
+export declare function close(fd: i32): i32;
 /** System call 7. */
 export declare function waitpid(pid: i32, status: usize, options: i32): i32;
+/** System call 11. */
+export declare function execve(path: string, argv: usize, envp: usize): i32;
 /** System call 20. */
 export declare function getpid(): i32;
 /** System call 37. */
@@ -21,5 +27,7 @@ export declare function brk(addr: usize): usize;
 export declare function getppid(): i32;
 /** System call 158. */
 export declare function sched_yield(): i32;
+/** System call 108. */
+export declare function fstat(fd: i32, buf: usize): i32;
 /** System call 162. */
 export declare function nanosleep(req: usize, rem: usize): i32;

@@ -35,3 +35,25 @@ export function streq(a: usize, b: usize): bool {
     i++;
   }
 }
+
+/** The i-th argument string. */
+export function arg(argv: usize, i: i32): usize {
+  return load<usize>(argv, <u32>i * 4);
+}
+
+/** A decimal number (an optional minus sign, then digits; stops at anything else). */
+export function atoi(s: usize): i32 {
+  let i: u32 = 0;
+  let neg = false;
+  if (load<u8>(s) == 45) { neg = true; i = 1; }
+  let v = 0;
+  while (load<u8>(s, i) >= 48 && load<u8>(s, i) <= 57) { v = v * 10 + (load<u8>(s, i) - 48); i++; }
+  return neg ? -v : v;
+}
+
+/** Writes a string (address or literal) to fd. */
+export function fputs(fd: i32, s: usize): void {
+  let n: u32 = 0;
+  while (load<u8>(s, n) != 0) n++;
+  write(fd, s, n);
+}

@@ -1,0 +1,125 @@
+// The read-only filesystem (docs/disk.md; built by `toy86 mkdisk`): a superblock, a table of
+// 64-byte inodes, and each file's or directory's contents in one contiguous run of sectors that
+// starts on a 4 KiB boundary — so that byte k of a file is at sector start + k / 512, and a page of
+// a program comes in with one 8-sector read straight into its frame.
+
+import { PGSIZE } from './memlayout';
+import { diskrw } from './disk';
+import { panic } from './trap';
+
+const MAGIC0: u32 = 0x38594f54;
+const MAGIC1: u32 = 0x00534636;
+export const ROOT_INO: u32 = 1;
+export const T_FILE: u32 = 1;
+export const T_DIR: u32 = 2;
+const DIRENT: u32 = 32;
+
+/** The superblock (sector 0), kept from mount. */
+const sb = memory.data(512, 16);
+/** A sector's bounce buffer, and the inode table's sector held in it (-1: none). */
+const secbuf = memory.data(512, 16);
+let secno: i32 = -1;
+export let mounted = false;
+
+export function swapStart(): u32 { return load<u32>(sb, 24); }
+export function swapSectors(): u32 { return load<u32>(sb, 28); }
+
+/** Reads the superblock; false without a toy86 filesystem. */
+export function fsinit(): bool {
+  if (diskrw(0, 1, sb, false) != 0) return false;
+  if (load<u32>(sb) != MAGIC0 || load<u32>(sb, 4) != MAGIC1) return false;
+  mounted = true;
+  return true;
+}
+
+/** One sector into the bounce buffer (kept while it is the same sector). */
+function bread(sector: u32): usize {
+  if (secno != <i32>sector) {
+    if (diskrw(sector, 1, secbuf, false) != 0) panic("disk read error", 0);
+    secno = <i32>sector;
+  }
+  return secbuf;
+}
+
+/** An inode's field (0 type, 4 size, 8 first sector, 16 mode). */
+function ifield(ino: u32, field: u32): u32 {
+  if (!mounted || ino == 0 || ino >= load<u32>(sb, 40)) return 0;
+  const b = bread(load<u32>(sb, 36) + ino / 8);
+  return load<u32>(b, (ino % 8) * 64 + field);
+}
+
+export function itype(ino: u32): u32 { return ifield(ino, 0); }
+export function isize(ino: u32): u32 { return ifield(ino, 4); }
+export function imode(ino: u32): u32 { return ifield(ino, 16); }
+
+/**
+ * n bytes of inode ino from offset off into dst (kernel memory); returns the bytes read. Whole
+ * sectors to a sector-aligned destination go by DMA straight there; the rest through the bounce
+ * buffer.
+ */
+export function readi(ino: u32, dst: usize, off: u32, n: u32): u32 {
+  const size = isize(ino);
+  if (off >= size) return 0;
+  if (n > size - off) n = size - off;
+  const start = ifield(ino, 8);
+  let done: u32 = 0;
+  while (done < n) {
+    const pos = off + done;
+    const sector = start + pos / 512;
+    const within = pos % 512;
+    const left = n - done;
+    if (within == 0 && left >= 512 && ((dst + done) & 511) == 0) {
+      let count = left / 512;
+      if (count > PGSIZE / 512) count = PGSIZE / 512;
+      secno = -1;
+      if (diskrw(sector, count, dst + done, false) != 0) panic("disk read error", 0);
+      done += count * 512;
+      continue;
+    }
+    const b = bread(sector);
+    let k = 512 - within;
+    if (k > left) k = left;
+    for (let i: u32 = 0; i < k; i++) store<u8>(dst + done + i, load<u8>(b, within + i));
+    done += k;
+  }
+  return n;
+}
+
+const entbuf = memory.data(32, 4);
+
+/** The inode named name (len bytes at name) in directory dir, or 0. */
+export function dirlookup(dir: u32, name: usize, len: u32): u32 {
+  if (itype(dir) != T_DIR || len == 0 || len > 27) return 0;
+  const size = isize(dir);
+  for (let off: u32 = 0; off < size; off += DIRENT) {
+    readi(dir, entbuf, off, DIRENT);
+    const ino = load<u32>(entbuf);
+    if (ino == 0) continue;
+    let same = true;
+    for (let i: u32 = 0; i < len && same; i++) if (load<u8>(entbuf, 4 + i) != load<u8>(name, i)) same = false;
+    if (same && load<u8>(entbuf, 4 + len) == 0) return ino;
+  }
+  return 0;
+}
+
+/** The inode of an absolute path (kernel memory, NUL-terminated), or 0. */
+export function namei(path: usize): u32 {
+  if (load<u8>(path) != 47) return 0; // '/'
+  let ino = ROOT_INO;
+  let i: u32 = 0;
+  while (true) {
+    while (load<u8>(path, i) == 47) i++;
+    if (load<u8>(path, i) == 0) return ino;
+    const s = i;
+    while (load<u8>(path, i) != 0 && load<u8>(path, i) != 47) i++;
+    ino = dirlookup(ino, path + s, i - s);
+    if (ino == 0) return 0;
+  }
+}
+
+/** The directory entry at offset off of directory dir: its inode (0: none) and name into buf. */
+export function direntry(dir: u32, off: u32, buf: usize): u32 {
+  if (readi(dir, entbuf, off, DIRENT) != DIRENT) return 0;
+  for (let i: u32 = 0; i < 28; i++) store<u8>(buf, load<u8>(entbuf, 4 + i), i);
+  return load<u32>(entbuf);
+}

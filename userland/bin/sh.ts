@@ -1,0 +1,84 @@
+// sh (SPEC §4.5): reads command lines, splits them at spaces, runs each program (a name without a
+// '/' is looked up in /bin) and waits for it; a child killed by a signal is reported as bash does.
+// `exit [N]` ends the shell; so does the end of input.
+
+import { printf, streq, atoi, flush } from '../lib/ulib';
+import { fork, waitpid, exit, execve, read } from '../lib/sys';
+
+const line = memory.data(256, 4);
+const argv = memory.data(17 * 4, 4);
+const path = memory.data(64, 4);
+const status = memory.data(4, 4);
+
+/** What bash prints for a child killed by a signal. */
+function signame(sig: i32): string {
+  switch (sig) {
+    case 4: return "Illegal instruction";
+    case 5: return "Trace/breakpoint trap";
+    case 7: return "Bus error";
+    case 8: return "Floating point exception";
+    case 9: return "Killed";
+    case 11: return "Segmentation fault";
+    default: return "Terminated by a signal";
+  }
+}
+
+/** Splits the line in place; returns the number of words (argv ends with a NULL). */
+function split(n: i32): i32 {
+  let argc = 0;
+  let i = 0;
+  while (i < n && argc < 16) {
+    while (i < n && (load<u8>(line, <u32>i) == 32 || load<u8>(line, <u32>i) == 10 || load<u8>(line, <u32>i) == 9)) { store<u8>(line, 0, <u32>i); i++; }
+    if (i >= n) break;
+    store<usize>(argv, line + <u32>i, <u32>argc * 4);
+    argc++;
+    while (i < n && load<u8>(line, <u32>i) != 32 && load<u8>(line, <u32>i) != 10 && load<u8>(line, <u32>i) != 9) i++;
+  }
+  if (i < n) store<u8>(line, 0, <u32>i);
+  store<usize>(argv, 0, <u32>argc * 4);
+  return argc;
+}
+
+/** argv[0], or /bin/argv[0] when it has no '/'. */
+function resolve(name: usize): usize {
+  let slash = false;
+  for (let i: u32 = 0; load<u8>(name, i) != 0; i++) if (load<u8>(name, i) == 47) slash = true;
+  if (slash) return name;
+  const prefix = changetype<usize>("/bin/");
+  let k: u32 = 0;
+  for (; k < 5; k++) store<u8>(path, load<u8>(prefix, k), k);
+  let i: u32 = 0;
+  while (load<u8>(name, i) != 0 && k < 63) { store<u8>(path, load<u8>(name, i), k); k++; i++; }
+  store<u8>(path, 0, k);
+  return path;
+}
+
+export function main(argc: i32, args: usize): i32 {
+  let last = 0;
+  while (true) {
+    printf("$ ");
+    const n = read(0, line, 255);
+    if (n <= 0) { printf("\n"); return last; }
+    store<u8>(line, 0, <u32>n);
+    const words = split(n);
+    if (words == 0) continue;
+    const cmd = load<usize>(argv);
+    if (streq(cmd, changetype<usize>("exit"))) return words > 1 ? atoi(load<usize>(argv, 4)) : last;
+    flush();
+    const pid = fork();
+    if (pid < 0) { printf("sh: fork failed (%d)\n", pid); continue; }
+    if (pid == 0) {
+      const r = execve(changetype<string>(resolve(cmd)), argv, 0);
+      printf("sh: %s: %s\n", cmd, r == -2 ? "command not found" : "cannot run it");
+      exit(127);
+    }
+    waitpid(pid, status, 0);
+    const st = load<i32>(status);
+    if ((st & 0x7f) != 0) {
+      printf("%s\n", signame(st & 0x7f));
+      last = 128 + (st & 0x7f);
+    } else {
+      last = (st >> 8) & 0xff;
+    }
+  }
+}

@@ -1,0 +1,7 @@
+; privileged: HLT in user mode: #GP, SIGSEGV.
+section .text
+global main
+main:
+    hlt
+    xor eax, eax
+    ret
