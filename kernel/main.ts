@@ -46,9 +46,22 @@ export function kmain(boot: usize): void {
     store<u32>(0x10, 1);
   }
   if (!fsinit()) panic("no toy86 filesystem on the disk (toy86 mkdisk makes one)", 0);
-  // init= on the command line names the first program (toy86 run uses it); else /bin/init.
-  userinit(initpath(cmd), exec);
+  // init= on the command line names the first program (toy86 run uses it); else /bin/init. As
+  // with Linux, the words after `--` are its arguments.
+  userinit(initpath(cmd), initargs(cmd), exec);
   scheduler();
+}
+
+/** The address of what follows " -- " on the command line (0: nothing). */
+function initargs(cmd: usize): usize {
+  let i: u32 = 0;
+  while (load<u8>(cmd, i) != 0) {
+    if ((i == 0 || load<u8>(cmd, i - 1) == 32) && load<u8>(cmd, i) == 45 && load<u8>(cmd, i + 1) == 45 && (load<u8>(cmd, i + 2) == 32 || load<u8>(cmd, i + 2) == 0)) {
+      return load<u8>(cmd, i + 2) == 0 ? 0 : cmd + i + 3;
+    }
+    i++;
+  }
+  return 0;
 }
 
 const initbuf = memory.data(64, 4);

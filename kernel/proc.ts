@@ -150,18 +150,35 @@ export function allocproc(): Proc {
 /** Where a new process's first switch arrives; returning goes to trapret (the stack says so). */
 export function forkret(): void {}
 
-/** The first process: init, the program at path (kernel memory) with argv[0] = path. */
-export function userinit(path: usize, exec: (p: Proc, ino: u32, argv: usize, argc: u32) => i32): void {
+/** Argument vector of init: the path, then the words of `args` (kernel memory, or 0). */
+const initargv = memory.data(17 * 4, 4);
+const initwords = memory.data(256, 4);
+
+/** The first process: init, the program at path (kernel memory), with the words of args. */
+export function userinit(path: usize, args: usize, exec: (p: Proc, ino: u32, argv: usize, argc: u32) => i32): void {
   const p = allocproc();
   if (changetype<usize>(p) == 0) panic("userinit: no process slot", 0);
   initproc = changetype<usize>(p);
   fdinit(p);
   const ino = namei(path);
   if (ino == 0) { printf("init: %s: not found\n", path); panic("no init", 0); }
-  const args = memory.data(8, 4);
-  store<usize>(args, path);
+  store<usize>(initargv, path);
+  let argc: u32 = 1;
+  if (args != 0) {
+    // Split at spaces into initwords.
+    let i: u32 = 0, k: u32 = 0;
+    while (load<u8>(args, i) != 0 && argc < 16 && k < 250) {
+      while (load<u8>(args, i) == 32) i++;
+      if (load<u8>(args, i) == 0) break;
+      store<usize>(initargv, initwords + k, argc * 4);
+      argc++;
+      while (load<u8>(args, i) != 0 && load<u8>(args, i) != 32 && k < 250) { store<u8>(initwords, load<u8>(args, i), k); k++; i++; }
+      store<u8>(initwords, 0, k);
+      k++;
+    }
+  }
   current = changetype<usize>(p);
-  if (exec(p, ino, args, 1) < 0) panic("userinit: cannot run init", 0);
+  if (exec(p, ino, initargv, argc) < 0) panic("userinit: cannot run init", 0);
   lcr3(kpgdir() - KERNBASE);
   current = 0;
   p.state = RUNNABLE;

@@ -75,6 +75,17 @@ export async function main(argv: string[]): Promise<void> {
         disk, snapshot, diskLatency: a['disk-latency'],
       } satisfies BootOptions);
       }))
+    .command('run <program> [args..]', 'build a program (.ts, .s or an executable), boot with it as init on a fresh disk, and exit with its status',
+      (y) => machineFlags(y)
+        .positional('program', { type: 'string', describe: 'a .ts or .s source, or an ELF executable' })
+        .positional('args', { type: 'string', array: true, describe: 'its arguments (after --, arguments that start with -)' }),
+      async (a) => guarded('run', async () => {
+        const { runCommand } = await import('./run.js');
+        return runCommand({
+          program: a.program as string, args: [...((a.args as string[] | undefined) ?? []), ...a._.slice(1)].map(String),
+          boot: { mem: a.mem, append: a.append, maxInsns: a['max-insns'], tlb: a.tlb, tlbWays: a['tlb-ways'], debugcon: a.debugcon, diskLatency: a['disk-latency'] },
+        });
+      }))
     .command('asm <files..>', 'assemble NASM-style sources (and link them with any .o files) into an ELF32 file',
       (y) => y
         .positional('files', { type: 'string', array: true, describe: '.s sources and .o objects' })
