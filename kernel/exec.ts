@@ -6,7 +6,7 @@
 
 import { KERNBASE, PGSIZE, USERTOP, USTACK_MAX, SEL_UCODE, SEL_UDATA } from './memlayout';
 import { TrapFrame } from './trap';
-import { setupkvm, freevm, newregion, NREGION, Region, PROT_READ, PROT_WRITE, PROT_EXEC, REGION_TEXT, REGION_DATA, REGION_HEAP, REGION_STACK } from './vm';
+import { setupkvm, freevm, switchpgdir, newregion, NREGION, Region, PROT_READ, PROT_WRITE, PROT_EXEC, REGION_TEXT, REGION_DATA, REGION_HEAP, REGION_STACK } from './vm';
 import { readi } from './fs';
 import { Proc, regions, setname } from './proc';
 
@@ -77,7 +77,7 @@ export function exec(p: Proc, ino: u32, argv: usize, argc: u32): i32 {
   if (pd == 0) return -12;
   const old = p.pgdir;
   p.pgdir = pd;
-  lcr3(pd - KERNBASE);
+  switchpgdir(pd);
   if (old != 0) freevm(old);
   const rt = regions(p);
   for (let k: u32 = 0; k < NREGION * sizeof<Region>(); k += 4) store<u32>(rt, load<u32>(newregions, k), k);

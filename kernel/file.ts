@@ -5,33 +5,72 @@
 import { Proc, myproc, procindex } from './proc';
 import { consputc, consread } from './console';
 import { readi, isize, itype, imode, T_DIR } from './fs';
+import { KERNBASE, PGSIZE } from './memlayout';
+import { kalloc, kfree, FRAME_KERNEL } from './kalloc';
+import { procgen, procgen_len } from './procfs';
 
 export const NOFILE: u32 = 16;
-/** A descriptor: kind, inode, offset (12 bytes). */
-const fdtab = memory.data(64 * 16 * 12, 4);
+/** A descriptor: kind, inode (or a /proc file's page), offset, size (16 bytes). */
+const fdtab = memory.data(64 * 16 * 16, 4);
 const F_NONE: u32 = 0;
 const F_CONSOLE: u32 = 1;
 const F_INODE: u32 = 2;
+/** A /proc file: its text in a page of its own; F_PROCDIR: a /proc directory. */
+const F_PROC: u32 = 3;
+const F_PROCDIR: u32 = 4;
+const SLOT: u32 = 16;
 
 function slot(p: Proc, fd: u32): usize {
-  return fdtab + (procindex(p) * NOFILE + fd) * 12;
+  return fdtab + (procindex(p) * NOFILE + fd) * SLOT;
 }
 
 /** A new process's descriptors: 0, 1, 2 on the console. */
 export function fdinit(p: Proc): void {
   for (let fd: u32 = 0; fd < NOFILE; fd++) {
     const s = slot(p, fd);
-    store<u32>(s, fd < 3 ? F_CONSOLE : F_NONE); store<u32>(s, 0, 4); store<u32>(s, 0, 8);
+    store<u32>(s, fd < 3 ? F_CONSOLE : F_NONE); store<u32>(s, 0, 4); store<u32>(s, 0, 8); store<u32>(s, 0, 12);
   }
 }
 
-/** fork: the child gets copies of the parent's descriptors. */
+/** fork: the child gets copies of the parent's descriptors (and of their /proc pages). */
 export function fdcopy(from: Proc, to: Proc): void {
-  for (let k: u32 = 0; k < NOFILE * 12; k += 4) store<u32>(slot(to, 0), load<u32>(slot(from, 0), k), k);
+  for (let fd: u32 = 0; fd < NOFILE; fd++) {
+    const a = slot(from, fd), b = slot(to, fd);
+    for (let k: u32 = 0; k < SLOT; k += 4) store<u32>(b, load<u32>(a, k), k);
+    const kind = load<u32>(a);
+    if (kind == F_PROC || kind == F_PROCDIR) {
+      const pa = kalloc(FRAME_KERNEL, to.pid, 0);
+      if (pa == 0) { store<u32>(b, F_NONE); continue; }
+      const src = KERNBASE + load<u32>(a, 4), dst = KERNBASE + pa;
+      for (let k: u32 = 0; k < PGSIZE; k += 4) store<u32>(dst, load<u32>(src, k), k);
+      store<u32>(b, pa, 4);
+    }
+  }
 }
 
+/** exit: every descriptor closed. */
 export function fdclear(p: Proc): void {
-  for (let k: u32 = 0; k < NOFILE * 12; k += 4) store<u32>(slot(p, 0), 0, k);
+  for (let fd: u32 = 0; fd < NOFILE; fd++) {
+    const s = slot(p, fd);
+    const kind = load<u32>(s);
+    if (kind == F_PROC || kind == F_PROCDIR) kfree(load<u32>(s, 4));
+    store<u32>(s, F_NONE);
+  }
+}
+
+/** open of a /proc path: the text made now (procfs.ts); -2 when there is no such file. */
+export function fdopenproc(path: usize): i32 {
+  const p = myproc();
+  for (let fd: u32 = 0; fd < NOFILE; fd++) {
+    const s = slot(p, fd);
+    if (load<u32>(s) != F_NONE) continue;
+    const isdir = memory.data(4, 4);
+    const pa = procgen(path, isdir);
+    if (pa == 0) return -2;
+    store<u32>(s, load<u32>(isdir) != 0 ? F_PROCDIR : F_PROC); store<u32>(s, pa, 4); store<u32>(s, 0, 8); store<u32>(s, procgen_len(), 12);
+    return <i32>fd;
+  }
+  return -24;
 }
 
 /** open: the lowest free descriptor on inode ino, or -24 (EMFILE). */
@@ -39,7 +78,7 @@ export function fdopen(ino: u32): i32 {
   const p = myproc();
   for (let fd: u32 = 0; fd < NOFILE; fd++) {
     const s = slot(p, fd);
-    if (load<u32>(s) == F_NONE) { store<u32>(s, F_INODE); store<u32>(s, ino, 4); store<u32>(s, 0, 8); return <i32>fd; }
+    if (load<u32>(s) == F_NONE) { store<u32>(s, F_INODE); store<u32>(s, ino, 4); store<u32>(s, 0, 8); store<u32>(s, 0, 12); return <i32>fd; }
   }
   return -24;
 }
@@ -47,7 +86,9 @@ export function fdopen(ino: u32): i32 {
 export function fdclose(fd: u32): i32 {
   if (fd >= NOFILE) return -9;
   const s = slot(myproc(), fd);
-  if (load<u32>(s) == F_NONE) return -9;
+  const kind = load<u32>(s);
+  if (kind == F_NONE) return -9;
+  if (kind == F_PROC || kind == F_PROCDIR) kfree(load<u32>(s, 4));
   store<u32>(s, F_NONE);
   return 0;
 }
@@ -58,6 +99,14 @@ export function fdread(fd: u32, buf: usize, n: u32): i32 {
   const s = slot(myproc(), fd);
   const kind = load<u32>(s);
   if (kind == F_CONSOLE) return consread(buf, n);
+  if (kind == F_PROC || kind == F_PROCDIR) {
+    const page = KERNBASE + load<u32>(s, 4), off = load<u32>(s, 8), size = load<u32>(s, 12);
+    if (kind == F_PROCDIR) n = n - n % 32;
+    let k: u32 = 0;
+    while (k < n && off + k < size) { store<u8>(buf, load<u8>(page, off + k), k); k++; }
+    store<u32>(s, off + k, 8);
+    return <i32>k;
+  }
   if (kind != F_INODE) return -9;
   const ino = load<u32>(s, 4), off = load<u32>(s, 8);
   let got: u32 = 0;
@@ -86,6 +135,8 @@ export function fdstat(fd: u32, buf: usize): i32 {
   const s = slot(myproc(), fd);
   const kind = load<u32>(s);
   if (kind == F_CONSOLE) { store<u32>(buf, 0); store<u32>(buf, 0o020620, 4); store<u32>(buf, 0, 8); return 0; }
+  if (kind == F_PROC) { store<u32>(buf, 0); store<u32>(buf, 0o100444, 4); store<u32>(buf, load<u32>(s, 12), 8); return 0; }
+  if (kind == F_PROCDIR) { store<u32>(buf, 0); store<u32>(buf, 0o040555, 4); store<u32>(buf, load<u32>(s, 12), 8); return 0; }
   if (kind != F_INODE) return -9;
   const ino = load<u32>(s, 4);
   store<u32>(buf, ino);

@@ -9,7 +9,7 @@
 import { KERNBASE, PGSIZE, PTE_P } from './memlayout';
 import { kalloc, kfree, FRAME_KERNEL, FRAME_USER } from './kalloc';
 import { TrapFrame, panic, tss } from './trap';
-import { setupkvm, freevm, walk, mappage, kpgdir, NREGION, Region } from './vm';
+import { setupkvm, freevm, walk, mappage, kpgdir, switchpgdir, NREGION, Region } from './vm';
 import { printf } from './console';
 import { fdinit, fdcopy, fdclear } from './file';
 import { namei } from './fs';
@@ -179,7 +179,7 @@ export function userinit(path: usize, args: usize, exec: (p: Proc, ino: u32, arg
   }
   current = changetype<usize>(p);
   if (exec(p, ino, initargv, argc) < 0) panic("userinit: cannot run init", 0);
-  lcr3(kpgdir() - KERNBASE);
+  switchpgdir(kpgdir());
   current = 0;
   p.state = RUNNABLE;
 }
@@ -199,9 +199,9 @@ export function scheduler(): void {
       p.state = RUNNING;
       current = changetype<usize>(p);
       store<u32>(tss, p.kstack + KSTACKSIZE, 4);
-      lcr3(p.pgdir - KERNBASE);
+      switchpgdir(p.pgdir);
       swtch(schedctx, p.context);
-      lcr3(kpgdir() - KERNBASE);
+      switchpgdir(kpgdir());
       current = 0;
       break;
     }
@@ -259,7 +259,7 @@ export function exit(status: i32): void {
   }
   // The address space and descriptors go now; the kernel stack when the parent reaps it.
   fdclear(p);
-  lcr3(kpgdir() - KERNBASE);
+  switchpgdir(kpgdir());
   freevm(p.pgdir);
   p.pgdir = 0;
   p.xstatus = status;

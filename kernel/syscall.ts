@@ -9,7 +9,7 @@
 import { TrapFrame, ticks } from './trap';
 import { myproc, regions, exit, fork, wait, kill, yield_, sleep, Proc } from './proc';
 import { uvalid, unmaprange, findregion, Region, REGION_HEAP } from './vm';
-import { fdread, fdwrite, fdopen, fdclose, fdstat } from './file';
+import { fdread, fdwrite, fdopen, fdclose, fdstat, fdopenproc } from './file';
 import { namei, itype, T_FILE } from './fs';
 import { exec } from './exec';
 import { PGSIZE, KERNBASE } from './memlayout';
@@ -134,9 +134,15 @@ function sys_open(tf: TrapFrame): i32 {
   const r = fetchstr(tf.ebx, pathbuf, 256);
   if (r < 0) return r;
   if ((tf.ecx & 3) != 0) return -30; // EROFS: the filesystem is read-only
+  if (isproc(pathbuf)) return fdopenproc(pathbuf);
   const ino = namei(pathbuf);
   if (ino == 0) return -2; // ENOENT
   return fdopen(ino);
+}
+
+/** Whether a path is /proc or below it. */
+function isproc(p: usize): bool {
+  return load<u8>(p) == 47 && load<u8>(p, 1) == 112 && load<u8>(p, 2) == 114 && load<u8>(p, 3) == 111 && load<u8>(p, 4) == 99 && (load<u8>(p, 5) == 0 || load<u8>(p, 5) == 47);
 }
 
 function sys_close(tf: TrapFrame): i32 {

@@ -40,6 +40,21 @@ export const NREGION: u32 = 8;
 export let minflt_total: u32 = 0;
 export let majflt_total: u32 = 0;
 
+/** TLB flushes the kernel issued: CR3 loads and INVLPGs (/proc/vmstat). */
+export let tlbflushes: u32 = 0;
+
+/** Loads CR3 with a page directory (kernel virtual): a flush of every non-global TLB entry. */
+export function switchpgdir(pd: usize): void {
+  tlbflushes++;
+  lcr3(pd - KERNBASE);
+}
+
+/** Drops one page's translation from the TLB. */
+export function flushpage(va: usize): void {
+  tlbflushes++;
+  invlpg(va);
+}
+
 /** The kernel's own page directory (the boot one, without its low entry). */
 export function kpgdir(): usize {
   return symbol("boot_pgdir");
@@ -99,7 +114,7 @@ export function unmaprange(pd: usize, start: usize, end: usize): void {
     const pte = walk(pd, va, false, 0);
     if (pte == 0) continue;
     const e = load<u32>(pte);
-    if ((e & PTE_P) != 0) { kfree(e & ~0xfff); store<u32>(pte, 0); invlpg(va); }
+    if ((e & PTE_P) != 0) { kfree(e & ~0xfff); store<u32>(pte, 0); flushpage(va); }
   }
 }
 

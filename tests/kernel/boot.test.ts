@@ -47,7 +47,7 @@ describe('the kernel and its userland', () => {
     // Instruction pointers depend on how the programs compile: shown as 0x…
     expect(out.replace(/ip 0x[0-9a-f]{8}/g, 'ip 0x…')).toBe([
       'toy86 kernel',
-      'memory: 16384 KiB in 4096 frames, 3798 free',
+      'memory: 16384 KiB in 4096 frames, 3796 free',
       '$ echo hello, world',
       'hello, world',
       '$ ls /demos',
@@ -89,6 +89,16 @@ describe('the kernel and its userland', () => {
     expect(out).toContain('zero-fill: 64 pages read as zero\n');
     expect(out).toContain('hog: 2048 KiB in 512 pages\n');
     expect(out).toMatch(/stack-grow: 512 KiB of stack \(\d+\)\n/);
+  });
+
+  it('/proc: ps, free, maps, vmstat, stat', () => {
+    const { out } = session(['ps', 'free', 'cat /proc/self/maps', 'cat /proc/vmstat', 'cat /proc/1/stat']);
+    expect(out).toContain('  PID  PPID S NAME\n    1     0 S init\n    2     1 S sh\n    3     2 R ps\n');
+    expect(out).toMatch(/ {10}total {7}used {7}free\nMem: {7}16384 +\d+ +\d+\nSwap: {7}1024 +0 +1024\n/);
+    expect(out).toMatch(/\n08048000-08049000 r-xp 00001000 00:00 \d+ +\/bin\/cat\n/);
+    expect(out).toMatch(/\nbf800000-c0000000 rw-p 00000000 00:00 0 +\[stack\]\n/);
+    expect(out).toMatch(/\npgfault \d+\npgmajfault \d+\npswpin 0\npswpout 0\npgevict 0\ntlbflush \d+\n/);
+    expect(out).toMatch(/\n1 \(init\) S 0 0 0 0 -1 0 \d+ 0 \d+ /);
   });
 
   it('a kernel fault is a panic: the reason, the registers, a backtrace with symbol names, power-off with 250', () => {
