@@ -9,6 +9,8 @@ import { KERNBASE, PGSIZE } from './memlayout';
 import { kalloc, kfree, FRAME_KERNEL } from './kalloc';
 import { procgen, procgen_len } from './procfs';
 
+declare function memcopy(dst: usize, src: usize, n: u32): void;
+
 export const NOFILE: u32 = 16;
 /** A descriptor: kind, inode (or a /proc file's page), offset, size (16 bytes). */
 const fdtab = memory.data(64 * 16 * 16, 4);
@@ -41,8 +43,7 @@ export function fdcopy(from: Proc, to: Proc): void {
     if (kind == F_PROC || kind == F_PROCDIR) {
       const pa = kalloc(FRAME_KERNEL, to.pid, 0);
       if (pa == 0) { store<u32>(b, F_NONE); continue; }
-      const src = KERNBASE + load<u32>(a, 4), dst = KERNBASE + pa;
-      for (let k: u32 = 0; k < PGSIZE; k += 4) store<u32>(dst, load<u32>(src, k), k);
+      memcopy(KERNBASE + pa, KERNBASE + load<u32>(a, 4), PGSIZE);
       store<u32>(b, pa, 4);
     }
   }

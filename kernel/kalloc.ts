@@ -6,6 +6,9 @@ import { KERNBASE, PGSIZE } from './memlayout';
 import { printf } from './console';
 import { panic } from './trap';
 
+/** x86.s: REP STOSD. */
+declare function memzero(dst: usize, n: u32): void;
+
 /** One frame's record (16 bytes). */
 @unmanaged export class Frame {
   /** The next free frame's number + 1 (0: none), while free. */
@@ -57,8 +60,7 @@ export function kalloc(flags: u32, pid: i32, va: usize): usize {
   freelist = f.next;
   freecount--;
   f.next = 0; f.pid = pid; f.va = va; f.flags = flags;
-  const p = KERNBASE + (n << 12);
-  for (let i: u32 = 0; i < PGSIZE; i += 4) store<u32>(p, 0, i);
+  memzero(KERNBASE + (n << 12), PGSIZE);
   return n << 12;
 }
 

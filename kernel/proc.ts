@@ -63,6 +63,7 @@ const schedctx = memory.data(4, 4);
 let initproc: usize = 0;
 
 declare function swtch(old: usize, next: usize): void;
+declare function memcopy(dst: usize, src: usize, n: u32): void;
 declare function trapret(): void;
 
 export function proc(i: u32): Proc {
@@ -333,8 +334,7 @@ function copyuvm(from: usize, to: usize, pid: i32): bool {
       const va = (i << 22) | (j << 12);
       const pa = kalloc(FRAME_USER, pid, va);
       if (pa == 0) return false;
-      const src = KERNBASE + (pte & ~0xfff), dst = KERNBASE + pa;
-      for (let k: u32 = 0; k < PGSIZE; k += 4) store<u32>(dst, load<u32>(src, k), k);
+      memcopy(KERNBASE + pa, KERNBASE + (pte & ~0xfff), PGSIZE);
       if (!mappage(to, va, pa, pte & 0xfff & ~0x60, pid)) { kfree(pa); return false; }
     }
   }

@@ -65,9 +65,14 @@ export async function main(argv: string[]): Promise<void> {
         if (kernel === undefined) {
           // The default kernel and disk, built from kernel/ and userland/ on first use (and
           // whenever a source changed); the default disk's image is never written (--snapshot).
-          const { defaultKernel, defaultDisk } = await import('./images.js');
-          kernel = await defaultKernel();
-          if (disk === undefined) { disk = await defaultDisk(); snapshot = true; }
+          const { defaultKernel, defaultDisk, BuildError } = await import('./images.js');
+          try {
+            kernel = await defaultKernel();
+            if (disk === undefined) { disk = await defaultDisk(); snapshot = true; }
+          } catch (e) {
+            if (e instanceof BuildError) throw new UserError(e.message, 1);
+            throw e;
+          }
         }
         return boot({
         kernel, mem: a.mem, append: a.append, maxInsns: a['max-insns'],

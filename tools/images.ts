@@ -6,6 +6,7 @@
 import { readdirSync, statSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ToolError } from './asm/index.js';
 
 declare const TOY86_ROOT: string | undefined;
 const ROOT = typeof TOY86_ROOT === 'string' ? TOY86_ROOT : join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,6 +26,11 @@ function newestSource(): number {
   return newest;
 }
 
+/** The default kernel or disk could not be built (its sources have a mistake): exit code 1. */
+export class BuildError extends ToolError {
+  constructor(message: string) { super(message, 1); }
+}
+
 /** Builds `name` in node_modules/.cache/toy86 with `make` when a source is newer; returns its path. */
 async function cached(name: string, make: () => Promise<Uint8Array>): Promise<string> {
   const dir = join(ROOT, 'node_modules', '.cache', 'toy86');
@@ -34,7 +40,18 @@ async function cached(name: string, make: () => Promise<Uint8Array>): Promise<st
   if (built < newestSource()) {
     mkdirSync(dir, { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, await make());
+    let image: Uint8Array;
+    try {
+      image = await make();
+    } catch (e) {
+      // A mistake in kernel/ or userland/ sources: one message per mistake, no stack trace.
+      const { asCcError } = await import('./cc/driver.js');
+      const { asToolError } = await import('./asm/index.js');
+      const t = asCcError(e) ?? asToolError(e);
+      if (t) throw new BuildError(`cannot build ${name}:\n${t.message}`);
+      throw e;
+    }
+    writeFileSync(tmp, image);
     renameSync(tmp, path);
   }
   return path;

@@ -43,6 +43,20 @@ export interface RunOptions {
 }
 
 export async function runCommand(o: RunOptions): Promise<number> {
+  try {
+    return await runInner(o);
+  } catch (e) {
+    const { BuildError } = await import('./images.js');
+    if (e instanceof BuildError) throw new UserError(e.message, 1);
+    const { asCcError } = await import('./cc/driver.js');
+    const { asToolError } = await import('./asm/index.js');
+    const t = asCcError(e) ?? asToolError(e);
+    if (t) throw new UserError(t.message, 1);
+    throw e;
+  }
+}
+
+async function runInner(o: RunOptions): Promise<number> {
   const name = basename(o.program).replace(/\.(ts|s|elf)$/, '').replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 27) || 'program';
   for (const a of o.args) if (/\s/.test(a) || a === '') throw new UserError(`an argument with a space or an empty argument cannot be passed on the kernel command line: '${a}'`, 2);
   const image = await build(o.program);

@@ -101,6 +101,63 @@ export interface BenchResult {
 /** Guest instructions of a program compiled by toy86 cc and of the same program by hand. */
 export interface CompiledResult { name: string; what: string; compiled: number; hand: number; ratio: number }
 
+export interface KernelResult {
+  bootInstructions: number;
+  bootClock: number;
+  bootWallMs: number;
+  /** Guest instructions (RDTSC) per operation, from tools/bench/kernel/kbench.ts. */
+  figures: Record<string, number>;
+}
+
+/**
+ * The kernel's figures: boot to the prompt (in the machine, and `toy86 boot` from the command
+ * line with its wall time), and kbench run as init with a disk latency of 1.
+ */
+async function kernelBenchmarks(runs: number): Promise<KernelResult> {
+  const { defaultKernel, defaultDisk } = await import('../images.js');
+  const { buildProgram } = await import('../userland.js');
+  const { parseImage } = await import('../mkdisk/fs.js');
+  const { buildImage } = await import('../mkdisk/build.js');
+  const { memoryDisk } = await import('../../emulator/host/diskimage.js');
+  const { readFileSync } = await import('node:fs');
+  const { spawn } = await import('node:child_process');
+  const kernel = readFileSync(await defaultKernel());
+  const diskPath = await defaultDisk();
+  const disk = readFileSync(diskPath);
+  // Boot to the prompt in the machine.
+  let out = '';
+  const m = new Machine({ disk: memoryDisk(new Uint8Array(disk)), onSerialOutput: (b) => { out += String.fromCharCode(b); } });
+  m.loadKernel(kernel);
+  while (!out.endsWith('$ ') && m.clock < 1e9) m.run(10_000);
+  const bootClock = m.clock, bootInstructions = m.clock - m.idleClock;
+  // And from the command line: until the prompt shows.
+  const walls: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    walls.push(await new Promise<number>((resolve, reject) => {
+      const t0 = performance.now();
+      const child = spawn(process.execPath, [join(ROOT, 'tools', 'toy86.mjs'), 'boot'], { stdio: ['pipe', 'pipe', 'inherit'] });
+      let seen = '';
+      child.stdout.on('data', (d: Buffer) => {
+        seen += d.toString();
+        if (seen.endsWith('$ ')) { const ms = performance.now() - t0; child.stdin.end(); child.on('exit', () => resolve(ms)); }
+      });
+      child.on('error', reject);
+    }));
+  }
+  // kbench as init.
+  const base = parseImage(disk);
+  const files = base.walk().filter((e) => e.inode.type === 'file').map((e) => ({ path: e.path, data: base.readFile(e.path), mode: e.inode.mode }));
+  files.push({ path: '/bin/kbench', data: buildProgram([join(ROOT, 'tools', 'bench', 'kernel', 'kbench.ts'), join(ROOT, 'tools', 'bench', 'kernel', 'bigdata.s')]), mode: 0o755 });
+  let text = '';
+  const k = new Machine({ disk: memoryDisk(buildImage({ files, swapBytes: 0 })), diskLatency: 1, onSerialOutput: (b) => { text += String.fromCharCode(b); } });
+  k.loadKernel(kernel, 'init=/bin/kbench');
+  const stop = k.run(5e9);
+  if (stop.kind !== 'poweroff' || stop.code !== 0) throw new Error(`kbench stopped with ${JSON.stringify(stop)}:\n${text}`);
+  const figures: Record<string, number> = {};
+  for (const mm of text.matchAll(/^([a-z-]+) (\d+)$/gm)) figures[mm[1]] = Number(mm[2]);
+  return { bootInstructions, bootClock, bootWallMs: median(walls), figures };
+}
+
 /** Runs every benchmark; prints the table; writes results.json. Returns the exit code. */
 export async function runBenchmarks(o: { runs: number }): Promise<number> {
   const runs = Math.max(1, Math.floor(o.runs));
@@ -163,6 +220,9 @@ export async function runBenchmarks(o: { runs: number }): Promise<number> {
   }
   process.stdout.write('compiled code: done\n');
 
+  const kernel = await kernelBenchmarks(runs);
+  process.stdout.write('kernel: done\n');
+
   const integer = results.find((r) => r.name === 'integer')!;
   const ring3 = results.find((r) => r.name === 'integer-ring3')!;
   const pad = (s: string, n: number) => s.padEnd(n);
@@ -177,12 +237,19 @@ export async function runBenchmarks(o: { runs: number }): Promise<number> {
     '',
     `${pad('compiled TypeScript vs assembly by hand', 44)}${pad('compiled', 12)}${pad('by hand', 12)}ratio (instructions)`,
     ...compiled.map((c) => `${pad(c.what, 44)}${pad(String(c.compiled), 12)}${pad(String(c.hand), 12)}${c.ratio.toFixed(2)}×`),
+    '',
+    `${pad('the kernel', 44)}guest instructions (and wall time)`,
+    `${pad('(j) boot to the first shell prompt', 44)}${kernel.bootInstructions} executed (${kernel.bootClock} with idle time), ${num(kernel.bootWallMs)} ms from the command (median)`,
+    `${pad('(k) system call round trip (getpid)', 44)}${kernel.figures.syscall}`,
+    `${pad('(l) demand-zero page fault', 44)}${kernel.figures['demand-zero']}`,
+    `${pad('(m) file-backed page fault (disk latency 1)', 44)}${kernel.figures['file-backed']}`,
+    `${pad('(n) fork + exit + wait', 44)}${kernel.figures['fork-exit-wait']}`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
   const out = join(ROOT, 'tools', 'bench', 'results.json');
   writeFileSync(out, JSON.stringify({
     date: new Date().toISOString(), node: process.versions.node, runs, results,
-    pagingRatio: ring3.mips / integer.mips, compiled,
+    pagingRatio: ring3.mips / integer.mips, compiled, kernel,
   }, null, 2) + '\n');
   process.stdout.write(`wrote ${out}\n`);
   return 0;
