@@ -84,10 +84,16 @@ export function programs(): { path: string; sources: string[] }[] {
   const out: { path: string; sources: string[] }[] = [];
   for (const [dir, dest] of [['bin', '/bin'], ['demos', '/demos']]) {
     const abs = join(ROOT, 'userland', dir);
-    for (const f of readdirSync(abs).sort()) {
-      const m = /^(.+)\.(ts|s)$/.exec(f);
-      if (!m) continue;
-      out.push({ path: `${dest}/${m[1]}`, sources: [join(abs, f)] });
+    for (const e of readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.isDirectory()) {
+        // A program of several files: all the .ts and .s files of its folder.
+        const files = readdirSync(join(abs, e.name)).filter((f) => /\.(ts|s)$/.test(f)).sort().map((f) => join(abs, e.name, f));
+        if (files.length) out.push({ path: `${dest}/${e.name}`, sources: files });
+        continue;
+      }
+      const m = /^(.+)\.(ts|s)$/.exec(e.name);
+      if (!m || e.name === 'tsconfig.json') continue;
+      out.push({ path: `${dest}/${m[1]}`, sources: [join(abs, e.name)] });
     }
   }
   return out;
