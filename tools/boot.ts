@@ -136,11 +136,14 @@ export async function boot(o: BootOptions): Promise<number> {
     }
   }
   const outBuf: number[] = [];
+  const crlf = !!process.stdin.isTTY && !!process.stdout.isTTY;
   const flush = () => {
     if (outBuf.length) { writeSync(1, Uint8Array.from(outBuf)); outBuf.length = 0; }
   };
   const { machine: m, image } = createMachine(o, {
-    serial: (b) => { outBuf.push(b); if (outBuf.length >= 4096) flush(); },
+    // On a terminal in raw mode the terminal no longer turns "\n" into "\r\n" (its output
+    // processing is off with the rest): the adapter does, as the terminal would.
+    serial: (b) => { if (b === 10 && crlf) outBuf.push(13); outBuf.push(b); if (outBuf.length >= 4096) flush(); },
     debug: (b) => writeSync(debugFd, Uint8Array.of(b)),
   });
   const maxInsns = o.maxInsns !== undefined ? parseCount(o.maxInsns, '--max-insns') : Infinity;
