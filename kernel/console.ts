@@ -26,6 +26,7 @@ let epos: u32 = 0;
 
 declare function wakeup(chan: usize): void;
 declare function sleep(chan: usize): void;
+declare function killed_now(): bool;
 
 /** Turns on COM1's receive interrupt. */
 export function consinit(): void {
@@ -58,7 +59,10 @@ export function consoleintr(): void {
 
 /** Up to n bytes of the next line into buf (a user address the caller checked); 0 at Ctrl-D. */
 export function consread(buf: usize, n: u32): i32 {
-  while (rpos == wpos) sleep(inbuf);
+  while (rpos == wpos) {
+    if (killed_now()) return -4; // EINTR: a kill ends the wait
+    sleep(inbuf);
+  }
   let got: u32 = 0;
   while (got < n && rpos != wpos) {
     const c = load<u8>(inbuf + (rpos % INPUT));

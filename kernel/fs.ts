@@ -3,7 +3,8 @@
 // starts on a 4 KiB boundary — so that byte k of a file is at sector start + k / 512, and a page of
 // a program comes in with one 8-sector read straight into its frame.
 
-import { PGSIZE } from './memlayout';
+import { PGSIZE, KERNBASE } from './memlayout';
+import { sleep, wakeup, myproc, procindex } from './proc';
 import { diskrw } from './disk';
 import { panic } from './trap';
 
@@ -16,6 +17,13 @@ const DIRENT: u32 = 32;
 
 /** The superblock (sector 0), kept from mount. */
 const sb = memory.data(512, 16);
+/** Bytes on their way from the bounce buffer to a destination that may fault (one per process). */
+const chunks = memory.data(64 * 512, 16);
+
+function chunkbuf(): usize {
+  const p = myproc();
+  return chunks + (changetype<usize>(p) == 0 ? 0 : procindex(p)) * 512;
+}
 /** A sector's bounce buffer, and the inode table's sector held in it (-1: none). */
 const secbuf = memory.data(512, 16);
 let secno: i32 = -1;
@@ -32,20 +40,36 @@ export function fsinit(): bool {
   return true;
 }
 
-/** One sector into the bounce buffer (kept while it is the same sector). */
+/** The bounce buffer is someone's (from bread to brelse; a disk read may sleep in between). */
+let buflocked = false;
+
+/**
+ * One sector into the bounce buffer (kept while it is the same sector), which the caller holds
+ * until brelse: a process waiting for the disk cannot have the buffer changed under it.
+ */
 function bread(sector: u32): usize {
+  while (buflocked) sleep(secbuf);
+  buflocked = true;
   if (secno != <i32>sector) {
-    if (diskrw(sector, 1, secbuf, false) != 0) panic("disk read error", 0);
+    secno = -1;
+    if (diskrw(sector, 1, secbuf, false) != 0) { brelse(); panic("disk read error", 0); }
     secno = <i32>sector;
   }
   return secbuf;
+}
+
+function brelse(): void {
+  buflocked = false;
+  wakeup(secbuf);
 }
 
 /** An inode's field (0 type, 4 size, 8 first sector, 16 mode). */
 function ifield(ino: u32, field: u32): u32 {
   if (!mounted || ino == 0 || ino >= load<u32>(sb, 40)) return 0;
   const b = bread(load<u32>(sb, 36) + ino / 8);
-  return load<u32>(b, (ino % 8) * 64 + field);
+  const v = load<u32>(b, (ino % 8) * 64 + field);
+  brelse();
+  return v;
 }
 
 export function itype(ino: u32): u32 { return ifield(ino, 0); }
@@ -68,7 +92,8 @@ export function readi(ino: u32, dst: usize, off: u32, n: u32): u32 {
     const sector = start + pos / 512;
     const within = pos % 512;
     const left = n - done;
-    if (within == 0 && left >= 512 && ((dst + done) & 511) == 0) {
+    // (Only into kernel memory: a user buffer's physical pages are not known, nor contiguous.)
+    if (within == 0 && left >= 512 && ((dst + done) & 511) == 0 && dst >= KERNBASE) {
       let count = left / 512;
       if (count > PGSIZE / 512) count = PGSIZE / 512;
       secno = -1;
@@ -76,10 +101,15 @@ export function readi(ino: u32, dst: usize, off: u32, n: u32): u32 {
       done += count * 512;
       continue;
     }
+    // The bytes go from the bounce buffer to dst; a user page of dst may fault in meanwhile,
+    // so they go through a small kernel buffer first and the bounce buffer is released.
+    const chunk = chunkbuf();
     const b = bread(sector);
     let k = 512 - within;
     if (k > left) k = left;
-    for (let i: u32 = 0; i < k; i++) store<u8>(dst + done + i, load<u8>(b, within + i));
+    for (let i: u32 = 0; i < k; i++) store<u8>(chunk, load<u8>(b, within + i), i);
+    brelse();
+    for (let i: u32 = 0; i < k; i++) store<u8>(dst + done + i, load<u8>(chunk, i));
     done += k;
   }
   return n;

@@ -11,7 +11,8 @@ declare function memzero(dst: usize, n: u32): void;
 
 /** One frame's record (16 bytes). */
 @unmanaged export class Frame {
-  /** The next free frame's number + 1 (0: none), while free. */
+  /** While free: the next free frame's number + 1 (0: none). While in use: how many page-table
+   *  entries map it (copy-on-write fork shares frames; the last unmapping frees it). */
   next: u32;
   /** The process that maps it (0: the kernel; -1: free). */
   pid: i32;
@@ -52,16 +53,39 @@ export function kinit(end: usize, memBytes: u32): void {
   }
 }
 
-/** A zeroed free frame, as a physical address (0 when there is none). */
+/** A zeroed free frame, as a physical address (0 when there is none); one reference. */
 export function kalloc(flags: u32, pid: i32, va: usize): usize {
+  const pa = kallocraw(flags, pid, va);
+  if (pa != 0) memzero(KERNBASE + pa, PGSIZE);
+  return pa;
+}
+
+/** A free frame whose contents the caller is about to overwrite (not zeroed). */
+export function kallocraw(flags: u32, pid: i32, va: usize): usize {
   if (freelist == 0) return 0;
   const n = freelist - 1;
   const f = frame(n << 12);
   freelist = f.next;
   freecount--;
-  f.next = 0; f.pid = pid; f.va = va; f.flags = flags;
-  memzero(KERNBASE + (n << 12), PGSIZE);
+  f.next = 1; f.pid = pid; f.va = va; f.flags = flags;
   return n << 12;
+}
+
+/** One more mapping of a frame. */
+export function kref(pa: usize): void {
+  frame(pa).next++;
+}
+
+/** How many mappings a frame has. */
+export function krefs(pa: usize): u32 {
+  return frame(pa).next;
+}
+
+/** One mapping fewer: the last one frees the frame. */
+export function kunref(pa: usize): void {
+  const f = frame(pa);
+  if (f.next > 1) { f.next--; return; }
+  kfree(pa);
 }
 
 /** Returns a frame to the free list. */

@@ -6,10 +6,10 @@
 // exiting, or — back on its way to user mode — yielding after a timer tick. The scheduler idles
 // with interrupts on.
 
-import { KERNBASE, PGSIZE, PTE_P } from './memlayout';
-import { kalloc, kfree, FRAME_KERNEL, FRAME_USER } from './kalloc';
+import { KERNBASE, PGSIZE, PTE_P, PTE_W } from './memlayout';
+import { kalloc, kfree, kref, FRAME_KERNEL } from './kalloc';
 import { TrapFrame, panic, tss } from './trap';
-import { setupkvm, freevm, walk, mappage, kpgdir, switchpgdir, NREGION, Region } from './vm';
+import { setupkvm, freevm, walk, mappage, kpgdir, switchpgdir, NREGION, Region, PTE_COW } from './vm';
 import { printf } from './console';
 import { fdinit, fdcopy, fdclear } from './file';
 import { namei } from './fs';
@@ -63,7 +63,6 @@ const schedctx = memory.data(4, 4);
 let initproc: usize = 0;
 
 declare function swtch(old: usize, next: usize): void;
-declare function memcopy(dst: usize, src: usize, n: u32): void;
 declare function trapret(): void;
 
 export function proc(i: u32): Proc {
@@ -303,7 +302,9 @@ export function fork(): i32 {
   const c = allocproc();
   if (changetype<usize>(c) == 0) return -11; // EAGAIN
   c.pgdir = setupkvm(c.pid);
-  if (c.pgdir == 0 || !copyuvm(p.pgdir, c.pgdir, c.pid)) {
+  const shared = c.pgdir != 0 && copyuvm(p.pgdir, c.pgdir, c.pid);
+  switchpgdir(p.pgdir); // the parent's writable TLB entries for what is now copy-on-write
+  if (!shared) {
     if (c.pgdir != 0) freevm(c.pgdir);
     kfree(c.kstack - KERNBASE);
     c.state = UNUSED;
@@ -322,27 +323,41 @@ export function fork(): i32 {
   return c.pid;
 }
 
-/** Copies every present user page of one directory into another. */
+/**
+ * fork's copy of an address space, copy-on-write: every present user page is mapped in both,
+ * one more reference to its frame; a writable one becomes read-only and marked PTE_COW in both,
+ * to be copied on the first write (vm.ts cowfault). The parent's TLB is flushed after (its
+ * entries still allow writing).
+ */
 function copyuvm(from: usize, to: usize, pid: i32): bool {
   for (let i: u32 = 0; i < 768; i++) {
     const e = load<u32>(from, i * 4);
     if ((e & PTE_P) == 0) continue;
     const pt = KERNBASE + (e & ~0xfff);
     for (let j: u32 = 0; j < 1024; j++) {
-      const pte = load<u32>(pt, j * 4);
+      let pte = load<u32>(pt, j * 4);
       if ((pte & PTE_P) == 0) continue;
       const va = (i << 22) | (j << 12);
-      const pa = kalloc(FRAME_USER, pid, va);
-      if (pa == 0) return false;
-      memcopy(KERNBASE + pa, KERNBASE + (pte & ~0xfff), PGSIZE);
-      if (!mappage(to, va, pa, pte & 0xfff & ~0x60, pid)) { kfree(pa); return false; }
+      if ((pte & (PTE_W | PTE_COW)) != 0) {
+        pte = (pte & ~PTE_W) | PTE_COW;
+        store<u32>(pt, pte, j * 4);
+      }
+      const pa = pte & ~0xfff;
+      if (!mappage(to, va, pa, pte & 0xfff & ~0x61, pid)) return false;
+      kref(pa);
     }
   }
   return true;
 }
 
+/** Whether the current process has been killed (a sleeper checks it when it wakes). */
+export function killed_now(): bool {
+  return current != 0 && changetype<Proc>(current).killed != 0;
+}
+
 /** kill(pid, sig): the process dies of sig on its way back to user mode. */
 export function kill(pid: i32, sig: i32): i32 {
+  if (sig < 0 || sig > 64) return -22; // EINVAL
   const p = findproc(pid);
   if (changetype<usize>(p) == 0 || p.state == ZOMBIE) return -3; // ESRCH
   if (sig == 0) return 0;

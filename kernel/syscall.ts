@@ -7,7 +7,7 @@
 // enum, each stub's signature being the comment on its member.
 
 import { TrapFrame, ticks } from './trap';
-import { myproc, regions, exit, fork, wait, kill, yield_, sleep, Proc } from './proc';
+import { myproc, regions, exit, fork, wait, kill, yield_, sleep, wakeup, procindex, Proc } from './proc';
 import { uvalid, unmaprange, findregion, Region, REGION_HEAP } from './vm';
 import { fdread, fdwrite, fdopen, fdclose, fdstat, fdopenproc } from './file';
 import { namei, itype, T_FILE } from './fs';
@@ -113,7 +113,12 @@ function sys_read(tf: TrapFrame): i32 {
   return fdread(tf.ebx, buf, n);
 }
 
-const pathbuf = memory.data(256, 4);
+/** Path buffers, one per process (a lookup may sleep on the disk). */
+const pathbufs = memory.data(64 * 256, 4);
+
+function pathbuf_(): usize {
+  return pathbufs + procindex(myproc()) * 256;
+}
 
 /**
  * A NUL-terminated string from user memory into buf (at most max bytes with the NUL): checked a
@@ -131,6 +136,7 @@ function fetchstr(va: usize, buf: usize, max: u32): i32 {
 }
 
 function sys_open(tf: TrapFrame): i32 {
+  const pathbuf = pathbuf_();
   const r = fetchstr(tf.ebx, pathbuf, 256);
   if (r < 0) return r;
   if ((tf.ecx & 3) != 0) return -30; // EROFS: the filesystem is read-only
@@ -157,8 +163,25 @@ function sys_fstat(tf: TrapFrame): i32 {
 const argvbuf = memory.data(33 * 4, 4);
 const strbuf = memory.data(4096, 4);
 
+/** One execve at a time: its buffers here and in exec.ts are shared, and it sleeps on the disk. */
+let execbusy = false;
+const execchan = memory.data(4, 4);
+
 /** execve(path, argv, envp): every pointer checked before anything changes. */
 function sys_execve(tf: TrapFrame): i32 {
+  while (execbusy) {
+    if (myproc().killed != 0) return -4;
+    sleep(execchan);
+  }
+  execbusy = true;
+  const r = execve_locked(tf);
+  execbusy = false;
+  wakeup(execchan);
+  return r;
+}
+
+function execve_locked(tf: TrapFrame): i32 {
+  const pathbuf = pathbuf_();
   const r = fetchstr(tf.ebx, pathbuf, 256);
   if (r < 0) return r;
   const ino = namei(pathbuf);
@@ -168,10 +191,10 @@ function sys_execve(tf: TrapFrame): i32 {
   const argv = tf.ecx;
   if (argv != 0) {
     while (true) {
-      if (argc >= 32) return -7; // E2BIG
       if (!ucheck(argv + argc * 4, 4, false)) return EFAULT;
       const s = load<usize>(argv, argc * 4);
       if (s == 0) break;
+      if (argc >= 32) return -7; // E2BIG: at most 32 arguments
       const len = fetchstr(s, strbuf, 4096);
       if (len < 0) return len;
       store<usize>(argvbuf, s, argc * 4);
@@ -213,14 +236,15 @@ function sys_brk(tf: TrapFrame): i32 {
   const p = myproc();
   const want = tf.ebx;
   const r = heapregion(p);
-  if (want == 0 || want < p.brkbase || changetype<usize>(r) == 0) return <i32>p.brk;
+  if (want == 0 || want < p.brkbase || want > KERNBASE - PGSIZE || changetype<usize>(r) == 0) return <i32>p.brk;
   const newend = (want + PGSIZE - 1) & ~(PGSIZE - 1);
-  // It may not run into another region (the stack's lowest possible page included).
-  for (let a = r.end; a < newend; a += PGSIZE) {
-    const other = findregion(regions(p), a);
-    if (changetype<usize>(other) != 0 && changetype<usize>(other) != changetype<usize>(r)) return <i32>p.brk;
+  // It may not run into another region (the stack's whole 8 MiB included).
+  const rt = regions(p);
+  for (let i: u32 = 0; i < 8; i++) {
+    const o = changetype<Region>(rt + i * 32);
+    if (o.kind == 0 || changetype<usize>(o) == changetype<usize>(r)) continue;
+    if (newend > o.start && r.start < o.end) return <i32>p.brk;
   }
-  if (newend >= KERNBASE) return <i32>p.brk;
   if (newend < r.end) unmaprange(p.pgdir, newend, r.end); // shrinking frees the frames
   r.end = newend;
   p.brk = want;

@@ -8,7 +8,7 @@ import { printf, consoleintr } from './console';
 import { myproc, regions, procname, exit, yield_, wakeup, current_pid } from './proc';
 import { syscall } from './syscall';
 import { diskintr } from './disk';
-import { findregion, pagein, PROT_READ, PROT_WRITE, REGION_STACK } from './vm';
+import { findregion, pagein, cowfault, PROT_READ, PROT_WRITE, REGION_STACK } from './vm';
 
 /** What trapasm.s pushed, from ESP up. */
 @unmanaged export class TrapFrame {
@@ -113,8 +113,16 @@ function pagefault(tf: TrapFrame, user: bool): bool {
   const p = myproc();
   const r = findregion(regions(p), va);
   if (changetype<usize>(r) == 0) return false;
-  if ((tf.err & 1) != 0) return false;                         // present: a protection fault
   if ((tf.err & 2) != 0 && (r.prot & PROT_WRITE) == 0) return false;
+  if ((tf.err & 1) != 0) {
+    // Present: a write to a copy-on-write page, or a true protection fault.
+    if ((tf.err & 2) == 0) return false;
+    const c = cowfault(p.pgdir, va, p.pid);
+    if (c == 0) return false;
+    if (c < 0) { printf("[pid %d %s] out of memory at 0x%08x: killed\n", p.pid, procname(p), va); p.killed = 9; }
+    else p.minflt++;
+    return true;
+  }
   if ((tf.err & 2) == 0 && (r.prot & PROT_READ) == 0) return false;
   if (r.kind == REGION_STACK && user && va + 65536 < tf.esp) return false;
   const got = pagein(p.pgdir, r, va, p.pid);

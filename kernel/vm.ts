@@ -7,7 +7,9 @@
 // what may be mapped where and what backs it: a file at an offset, or zeroes.
 
 import { KERNBASE, PGSIZE, PTE_P, PTE_W, PTE_U, USERTOP } from './memlayout';
-import { kalloc, kfree, FRAME_KERNEL, FRAME_USER } from './kalloc';
+import { kalloc, kallocraw, kfree, kunref, krefs, FRAME_KERNEL, FRAME_USER } from './kalloc';
+
+declare function memcopy(dst: usize, src: usize, n: u32): void;
 import { readi } from './fs';
 
 /** A region of a process's address space. */
@@ -35,6 +37,9 @@ export const REGION_HEAP: u32 = 3;
 export const REGION_STACK: u32 = 4;
 
 export const NREGION: u32 = 8;
+
+/** A page-table bit the CPU leaves to the kernel (bit 9): the page is shared copy-on-write. */
+export const PTE_COW: u32 = 0x200;
 
 /** Page faults served: minor (zero-filled) and major (read from a file). */
 export let minflt_total: u32 = 0;
@@ -101,7 +106,7 @@ export function freevm(pd: usize): void {
     const pt = KERNBASE + (e & ~0xfff);
     for (let j: u32 = 0; j < 1024; j++) {
       const p = load<u32>(pt, j * 4);
-      if ((p & PTE_P) != 0) kfree(p & ~0xfff);
+      if ((p & PTE_P) != 0) kunref(p & ~0xfff);
     }
     kfree(e & ~0xfff);
   }
@@ -114,7 +119,7 @@ export function unmaprange(pd: usize, start: usize, end: usize): void {
     const pte = walk(pd, va, false, 0);
     if (pte == 0) continue;
     const e = load<u32>(pte);
-    if ((e & PTE_P) != 0) { kfree(e & ~0xfff); store<u32>(pte, 0); flushpage(va); }
+    if ((e & PTE_P) != 0) { kunref(e & ~0xfff); store<u32>(pte, 0); flushpage(va); }
   }
 }
 
@@ -177,6 +182,35 @@ export function pagein(pd: usize, r: Region, va: usize, pid: i32): i32 {
   if (!mappage(pd, page, pa, perm, pid)) { kfree(pa); return -1; }
   return major ? 1 : 0;
 }
+
+/**
+ * A write to a present copy-on-write page: the last sharer takes the frame over; anyone else
+ * gets a copy. Returns false when va's page is not copy-on-write (a true protection fault), or
+ * -1's worth of trouble: no memory (the caller kills).
+ */
+export function cowfault(pd: usize, va: usize, pid: i32): i32 {
+  const pte = walk(pd, va, false, 0);
+  if (pte == 0) return 0;
+  const e = load<u32>(pte);
+  if ((e & PTE_P) == 0 || (e & PTE_COW) == 0) return 0;
+  const pa = e & ~0xfff;
+  const keep = (e & 0xfff & ~PTE_COW) | PTE_W;
+  if (krefs(pa) == 1) {
+    store<u32>(pte, pa | keep);
+  } else {
+    const npa = kallocraw(FRAME_USER, pid, va & ~0xfff);
+    if (npa == 0) return -1;
+    memcopy(KERNBASE + npa, KERNBASE + pa, PGSIZE);
+    store<u32>(pte, npa | keep);
+    kunref(pa);
+  }
+  flushpage(va & ~0xfff);
+  cowfaults++;
+  return 1;
+}
+
+/** Copy-on-write faults served (/proc/vmstat). */
+export let cowfaults: u32 = 0;
 
 /** The page's frame, for a present user page (0 if not present). */
 export function uframe(pd: usize, va: usize): usize {

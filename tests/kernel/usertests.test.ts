@@ -1,0 +1,127 @@
+// usertests (userland/bin/usertests.ts), the kernel's own test suite run inside the OS as xv6's
+// is: booted as the first process (kernel command line `init=/bin/usertests`), it runs every test
+// in a child and prints `test NAME: ok` / `FAILED (reason)` / `skipped (why)`, then
+// `ALL TESTS PASSED` or `N TESTS FAILED`, and exits with 0 only if all passed — which, as init,
+// powers the machine off with that code. Each test of the guest is one case here, so a failure
+// names the test and shows its reason.
+
+import { describe, it, expect, beforeAll } from 'vitest';
+import { buildKernel } from '../../tools/kernel.js';
+import { buildDisk } from '../../tools/userland.js';
+import { Machine, type StopReason } from '../../emulator/machine.js';
+import { memoryDisk } from '../../emulator/host/diskimage.js';
+
+/** Every test of usertests' table, in its order. */
+const TESTS = [
+  'exit', 'fork', 'getpid', 'getppid', 'waitpid', 'read', 'readfile', 'readstraddle', 'readdir',
+  'write', 'open', 'openmany', 'close', 'fstat', 'execve', 'kill', 'killsig', 'killsleep',
+  'killspin', 'killwait', 'killread', 'preempt', 'yield', 'nanosleep', 'nosys', 'regs', 'badesp',
+  'brk', 'brkwrap', 'brkleak', 'exitleak', 'bss', 'textfile', 'stack', 'stackover', 'stacklimit',
+  'faultnull', 'faulttext', 'faultkernel', 'faultwild', 'faultdiv', 'faultud', 'faultint3',
+  'faultpriv', 'faultonly', 'iopl', 'forkseq', 'forkpar', 'forkfull', 'procstat', 'meminfo',
+  'readrace', 'openrace', 'readaligned',
+];
+/** Tests that report `skipped (no /proc yet)` until the kernel synthesises /proc (SPEC §4.2). */
+const NEEDS_PROC = new Set(['procstat', 'meminfo']);
+
+/** The guest's clock budget for the whole run: far more than it needs (a hang ends as 'limit'). */
+const BUDGET = 4_000_000_000;
+
+let kernel: Uint8Array;
+let disk: Uint8Array;
+
+interface Run { out: string; stop: StopReason; lines: Map<string, string> }
+
+/** Boots with a command line and runs until the machine stops (or the budget is spent). */
+function boot(cmdline: string, budget = BUDGET): Run {
+  let out = '';
+  const m = new Machine({ onSerialOutput: (b) => { out += String.fromCharCode(b); }, disk: memoryDisk(new Uint8Array(disk)) });
+  m.loadKernel(kernel, cmdline);
+  let stop = m.run(0);
+  for (let spent = 0; spent < budget; spent += 100_000_000) {
+    stop = m.run(100_000_000);
+    if (stop.kind !== 'limit') break;
+  }
+  // Each test's line: what follows `test NAME: ` (a test's own output may come before it).
+  const lines = new Map<string, string>();
+  for (const [, name, what] of out.matchAll(/^test (\S+): (.*)$/gm)) {
+    lines.set(name, lines.has(name) ? `${lines.get(name)} / reported again: ${what}` : what);
+  }
+  return { out, stop, lines };
+}
+
+let all: Run;
+
+beforeAll(() => {
+  kernel = buildKernel();
+  disk = buildDisk(1024 * 1024);
+  all = boot('init=/bin/usertests');
+});
+
+/** The console around a test's line, for a failure's message. */
+function around(run: Run, name: string): string {
+  const at = run.out.indexOf(`test ${name}: `);
+  if (at < 0) return run.out.slice(-3000);
+  return run.out.slice(Math.max(0, at - 1500), at + 300);
+}
+
+describe('usertests, booted as init', () => {
+  it('ends with ALL TESTS PASSED and powers off with 0, without a kernel panic', () => {
+    const failed = TESTS.filter((t) => all.lines.get(t) !== 'ok' && !(NEEDS_PROC.has(t) && all.lines.get(t)?.startsWith('skipped')));
+    expect(all.out, 'a kernel panic').not.toContain('kernel panic');
+    expect(failed.map((t) => `${t}: ${all.lines.get(t) ?? '(no line)'}`), 'these tests did not report ok').toEqual([]);
+    expect(all.out, `the end of the console:\n${all.out.slice(-2000)}`).toMatch(/\nALL TESTS PASSED\n$/);
+    expect(all.stop).toEqual({ kind: 'poweroff', code: 0 });
+  });
+
+  it('runs every test of the table once, and no other', () => {
+    expect([...all.lines.keys()].sort()).toEqual([...TESTS].sort());
+    expect(all.out).toMatch(new RegExp(`usertests: ${TESTS.length} tests, \\d+ failed, \\d+ skipped\\n`));
+  });
+
+  for (const name of TESTS) {
+    it(`test ${name}`, () => {
+      const line = all.lines.get(name);
+      if (NEEDS_PROC.has(name) && line === 'skipped (no /proc yet)') return;
+      expect(line, `test ${name} reported: ${line ?? 'nothing'}; the console around it:\n${around(all, name)}`).toBe('ok');
+    });
+  }
+
+  it('each fault in a child printed its one line (SPEC §4.4)', () => {
+    const faults = [
+      /\[pid \d+ usertests\] segmentation fault: read at 0x00000000 \(not present\), ip 0x0804[0-9a-f]{4}\n/,
+      /\[pid \d+ usertests\] segmentation fault: write to 0x00000000 \(not present\), ip 0x0804[0-9a-f]{4}\n/,
+      /\[pid \d+ usertests\] segmentation fault: execute at 0x00000000 \(not present\), ip 0x00000000\n/,
+      /\[pid \d+ usertests\] segmentation fault: write to 0x08048000 \(protection\), ip 0x0804[0-9a-f]{4}\n/,
+      /\[pid \d+ usertests\] segmentation fault: read at 0xc0000000 \(protection\), ip 0x0804[0-9a-f]{4}\n/,
+      /\[pid \d+ usertests\] segmentation fault: write to 0xbf7ffffc \(not present\), ip 0x0804[0-9a-f]{4}\n/,
+      /\[pid \d+ usertests\] divide error, ip 0x0804[0-9a-f]{4}\n/,
+      /\[pid \d+ ut-asm\] illegal instruction, ip 0x0804[0-9a-f]{4}\n/,
+      /\[pid \d+ ut-asm\] breakpoint trap, ip 0x0804[0-9a-f]{4}\n/,
+      /\[pid \d+ ut-asm\] general protection fault, ip 0x0804[0-9a-f]{4}\n/,
+      /\[pid \d+ privileged\] general protection fault, ip 0x0804[0-9a-f]{4}\n/,
+    ];
+    for (const f of faults) expect(all.out).toMatch(f);
+  });
+
+  it('a write with a bad buffer showed nothing of it; good writes came out whole', () => {
+    expect(all.out).not.toContain('<LEAK');
+    expect(all.out).toContain('usertests: a line written with write(2)\n');
+    expect(all.out).toContain('usertests: a line across a page boundary\n');
+  });
+});
+
+describe('usertests NAME', () => {
+  it('runs only the tests named', () => {
+    const r = boot('init=/bin/usertests -- getpid faultdiv', 500_000_000);
+    expect([...r.lines.keys()]).toEqual(['getpid', 'faultdiv']);
+    expect(r.out).toContain('\nALL TESTS PASSED\n');
+    expect(r.stop).toEqual({ kind: 'poweroff', code: 0 });
+  });
+
+  it('refuses a name that is not in the table, with status 2', () => {
+    const r = boot('init=/bin/usertests -- nosuchtest', 100_000_000);
+    expect(r.out).toContain('usertests: no test named nosuchtest\n');
+    expect(r.stop).toEqual({ kind: 'poweroff', code: 2 });
+  });
+});

@@ -1,0 +1,1643 @@
+// usertests [NAME...]: the kernel's own test suite, run inside the OS as xv6's usertests is — a
+// table of named tests of every system call (good and bad arguments: SPEC §4.2, docs/kernel.md
+// "System calls"), every user fault (§4.4), demand paging, the stack and the heap (§4.1, §4.3),
+// processes and scheduling (§4.2).
+//
+// Each test runs in a child of its own, watched by a second child that kills it after TIMEOUT: a
+// test that crashes or hangs fails alone. The runner prints `test NAME: ok`; a test that fails
+// prints `test NAME: FAILED (reason)` itself (it knows the reason); a crash or a time-out is
+// reported by the runner. The end is `ALL TESTS PASSED` (status 0) or `N TESTS FAILED` (status 1).
+// A test that needs what the kernel does not have yet prints `test NAME: skipped (why)`.
+//
+// The helpers /bin/ut-args (argument checks, exit codes) and /bin/ut-asm (what needs assembly)
+// are run through execve.
+
+import { printf, streq, arg, strlen } from '../lib/ulib';
+import { format, type Arg } from '../lib/fmt';
+import {
+  exit, fork, read, write, open, close, waitpid, execve, getpid, kill, brk, getppid, sched_yield,
+  fstat, nanosleep,
+} from '../lib/sys';
+
+// ---- errno values (Linux i386) ----
+const ENOENT: i32 = -2;
+const ESRCH: i32 = -3;
+const E2BIG: i32 = -7;
+const ENOEXEC: i32 = -8;
+const EBADF: i32 = -9;
+const ECHILD: i32 = -10;
+const EAGAIN: i32 = -11;
+const ENOMEM: i32 = -12;
+const EACCES: i32 = -13;
+const EFAULT: i32 = -14;
+const EINVAL: i32 = -22;
+const EMFILE: i32 = -24;
+const EROFS: i32 = -30;
+const ENAMETOOLONG: i32 = -36;
+
+const SIGILL: i32 = 4;
+const SIGTRAP: i32 = 5;
+const SIGFPE: i32 = 8;
+const SIGKILL: i32 = 9;
+const SIGSEGV: i32 = 11;
+
+const USERTOP: usize = 0xC0000000;
+const PGSIZE: u32 = 4096;
+/** Timer ticks are 10 ms and come every 100,000 units of the machine's clock (docs/kernel.md). */
+const TICK: u32 = 100000;
+/** A test that has not ended after this many seconds is killed. */
+const TIMEOUT: u32 = 30;
+
+const OK: i32 = 0;
+const FAIL: i32 = 1;
+const SKIP: i32 = 2;
+
+/** The text of /etc/motd (tools/userland.ts writes it). */
+const MOTD = "Welcome to toy86. Programs are in /bin, fault demos in /demos.\n";
+
+// ---- static memory ----
+const status = memory.data(4, 4);
+const buf = memory.data(8192, 16);
+const buf2 = memory.data(8192, 16);
+const ts = memory.data(8, 4);
+const av = memory.data(40 * 4, 4);
+const numbuf = memory.data(16, 4);
+const pids = memory.data(64 * 4, 4);
+/** Pages no test touches except to see them come in: each test's process gets them fresh. */
+const fresh = memory.data(16 * 4096, 4096);
+/** 2 MiB of zeroed static memory (bss) for demand-zero paging. */
+const big = memory.data(2 * 1024 * 1024, 4096);
+/** Initialised data (the data segment), compared with the file's bytes. */
+const magic = memory.data<u32>([0x1badb002, 0xdeadbeef, 0x01234567, 0x89abcdef]);
+let gval: i32 = 0;
+let sink: u32 = 0;
+let gaddr: usize = 0;
+let gcode: i32 = 0;
+let zero: i32 = 0;
+let minus1: i32 = -1;
+
+// ---- the failure reason: the first one a test records ----
+const reason = memory.data(256, 4);
+let rlen: u32 = 0;
+
+function rputc(c: u8): void {
+  if (rlen < 255) { store<u8>(reason + rlen, c); rlen++; store<u8>(reason + rlen, 0); }
+}
+
+/** Records why the test failed (only the first reason is kept); returns FAIL. */
+function fail(fmt: string, a0: Arg = 0, a1: Arg = 0, a2: Arg = 0, a3: Arg = 0, a4: Arg = 0, a5: Arg = 0): i32 {
+  if (rlen == 0) format(rputc, fmt, a0, a1, a2, a3, a4, a5);
+  return FAIL;
+}
+
+function skip(why: string): i32 {
+  rlen = 0;
+  format(rputc, why);
+  return SKIP;
+}
+
+/** Whether got is expected; if not, records "WHAT = got, want expected" (WHAT formatted with a0..a2). */
+function want(got: i32, expected: i32, what: string, a0: Arg = 0, a1: Arg = 0, a2: Arg = 0): bool {
+  if (got == expected) return true;
+  if (rlen == 0) {
+    format(rputc, what, a0, a1, a2);
+    format(rputc, " = %d, want %d", got, expected);
+  }
+  return false;
+}
+
+/** As want, for a truth. */
+function check(ok: bool, what: string, a0: Arg = 0, a1: Arg = 0, a2: Arg = 0, a3: Arg = 0): bool {
+  if (!ok && rlen == 0) format(rputc, what, a0, a1, a2, a3);
+  return ok;
+}
+
+// ---- small helpers ----
+
+function copystr(dst: usize, s: usize): void {
+  let i: u32 = 0;
+  while (true) { const c = load<u8>(s, i); store<u8>(dst, c, i); if (c == 0) break; i++; }
+}
+
+function fill(dst: usize, c: u8, n: u32): void {
+  for (let i: u32 = 0; i < n; i++) store<u8>(dst, c, i);
+}
+
+function same(a: usize, b: usize, n: u32): bool {
+  for (let i: u32 = 0; i < n; i++) if (load<u8>(a, i) != load<u8>(b, i)) return false;
+  return true;
+}
+
+/** n as decimal text in numbuf. */
+function itoa(n: i32): usize {
+  let k: u32 = 15;
+  store<u8>(numbuf, 0, k);
+  let v = n < 0 ? -n : n;
+  do { k--; store<u8>(numbuf, <u8>(48 + v % 10), k); v = v / 10; } while (v != 0);
+  if (n < 0) { k--; store<u8>(numbuf, 45, k); }
+  return numbuf + k;
+}
+
+/** argv in av: the strings given (0 ends the list). */
+function setargs(a0: usize, a1: usize = 0, a2: usize = 0, a3: usize = 0, a4: usize = 0, a5: usize = 0): usize {
+  store<usize>(av, a0, 0); store<usize>(av, a1, 4); store<usize>(av, a2, 8);
+  store<usize>(av, a3, 12); store<usize>(av, a4, 16); store<usize>(av, a5, 20); store<usize>(av, 0, 24);
+  return av;
+}
+
+function s(x: string): usize { return changetype<usize>(x); }
+
+/** Sleeps for ms milliseconds. */
+function msleep(ms: u32): i32 {
+  store<u32>(ts, ms / 1000); store<u32>(ts, (ms % 1000) * 1000000, 4);
+  return nanosleep(ts, 0);
+}
+
+type Body = () => void;
+
+/** Runs body in a child that then exits with 0; returns the child's wait status (-1: no child). */
+function child(body: Body): i32 {
+  const pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) { body(); exit(0); }
+  if (waitpid(pid, status, 0) != pid) return -1;
+  return load<i32>(status);
+}
+
+/** Whether body, run in a child, kills it with sig. */
+function dies(body: Body, sig: i32, what: string, a0: Arg = 0): bool {
+  const st = child(body);
+  if (st == sig) return true;
+  if (rlen == 0) {
+    format(rputc, what, a0);
+    format(rputc, ": wait status 0x%x, want signal %d", st, sig);
+  }
+  return false;
+}
+
+/** Runs a program with up to three arguments in a child; returns its wait status. */
+function run(path: string, a1: usize = 0, a2: usize = 0, a3: usize = 0): i32 {
+  const pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    execve(path, setargs(s(path), a1, a2, a3), 0);
+    exit(127);
+  }
+  if (waitpid(pid, status, 0) != pid) return -1;
+  return load<i32>(status);
+}
+
+/** Whether the program, run with its arguments, ends with the wait status wanted. */
+function runs(st: i32, path: string, a1: usize = 0, a2: usize = 0, a3: usize = 0): bool {
+  const got = run(path, a1, a2, a3);
+  if (got == st) return true;
+  if (rlen == 0) {
+    format(rputc, "%s", path);
+    if (a1 != 0) format(rputc, " %s", a1);
+    if (a2 != 0) format(rputc, " %s", a2);
+    format(rputc, ": wait status 0x%x, want 0x%x", got, st);
+  }
+  return false;
+}
+
+/**
+ * waitpid(pid) for at most ms milliseconds (pid must be the caller's only child): a sleeping
+ * child races it, and whichever ends first answers. The wait status, or -1 on a time-out (pid is
+ * then still unreaped).
+ */
+function waitfor(pid: i32, ms: u32): i32 {
+  const timer = fork();
+  if (timer == 0) { msleep(ms); exit(0); }
+  const w = waitpid(-1, status, 0);
+  const st = load<i32>(status);
+  if (w == pid) {
+    kill(timer, SIGKILL);
+    waitpid(timer, 0, 0);
+    return st;
+  }
+  return -1;
+}
+
+/** Polls until process pid is gone (kill(pid, 0) is ESRCH); false after ms milliseconds. */
+function gone(pid: i32, ms: u32): bool {
+  for (let t: u32 = 0; t <= ms; t += 10) {
+    if (kill(pid, 0) == ESRCH) return true;
+    msleep(10);
+  }
+  return false;
+}
+
+// ---- bad user pointers (SPEC §4.2): EFAULT, and nothing transferred ----
+
+type Call = (p: usize, n: u32) => i32;
+let gfd: i32 = 0;
+const LEAK = "<LEAK!>\n";
+
+/** The end of the bss (callers have not grown the heap): its last 8 bytes get a marker. */
+function bssend(): usize {
+  const top = brk(0);
+  for (let i: u32 = 0; i < 8; i++) store<u8>(top - 8, load<u8>(s(LEAK), i), i);
+  return top;
+}
+
+function efault(call: Call, name: string, p: usize, n: u32, top: usize): bool {
+  const r = call(p, n);
+  if (r != EFAULT) return check(false, "%s(0x%08x, %u) = %d, want -14 (EFAULT)", name, p, n, r);
+  // Nothing was written, not even to the part of the range that was valid.
+  return check(same(top - 8, s(LEAK), 8), "%s(0x%08x, %u) wrote to memory before failing", name, p, n);
+}
+
+/**
+ * Every kind of bad range: null, unmapped, the kernel's, wrapping past 0xFFFFFFFF, starting valid
+ * and running off the end of its region (the bss's, the stack's), starting unmapped and running
+ * into the text; with `needwrite`, read-only text. `size` is the size a call transfers (0: it
+ * takes n, and is given 64; 1: a string). With `nullok`, NULL means "none" and is no bad pointer.
+ */
+function badranges(call: Call, name: string, needwrite: bool, size: u32, nullok: bool = false): bool {
+  const top = bssend();
+  const n: u32 = size == 0 ? 64 : size;
+  if (!nullok && !efault(call, name, 0, n, top)) return false;
+  if (!efault(call, name, 0x40000000, n, top)) return false;
+  if (!efault(call, name, 0xC0000000, n, top)) return false;
+  if (!efault(call, name, 0xC0100000, n, top)) return false;
+  if (!efault(call, name, 0xFFFFFFFE, n, top)) return false;
+  if (!efault(call, name, size == 0 ? top - 8 : top - 2, n, top)) return false;
+  if (!efault(call, name, 0x08048000 - 2, n, top)) return false;
+  // (A string at the stack's top may well end there: not for strings.)
+  if (size != 1 && !efault(call, name, USERTOP - 2, n, top)) return false;
+  if (size == 0) {
+    // A length that wraps the range around 0xFFFFFFFF from a valid start.
+    if (!efault(call, name, top - 8, 0xFFFFFFF8, top)) return false;
+    if (!efault(call, name, buf, 0xFFFFFFFF, top)) return false;
+  }
+  if (needwrite && !efault(call, name, 0x08048000, n, top)) return false;
+  return true;
+}
+
+// ================================================================================================
+// System calls
+// ================================================================================================
+
+const exitcodes = memory.data<i32>([0, 1, 42, 255, 256, -1, 0x1234]);
+const exitwant = memory.data<i32>([0, 1, 42, 255, 0, 255, 0x34]);
+
+function exitbody(): void { exit(gcode); }
+
+/** exit(status): the parent's waitpid sees status & 0xFF in bits 8–15. */
+function t_exit(): i32 {
+  for (let i: u32 = 0; i < 7; i++) {
+    gcode = load<i32>(exitcodes, i * 4);
+    if (!want(child(exitbody), load<i32>(exitwant, i * 4) << 8, "exit(%d): wait status", gcode)) return FAIL;
+  }
+  // Returning from main is exit too (crt0).
+  if (!runs(3 << 8, "/bin/ut-args", s("code"), s("3"))) return FAIL;
+  return OK;
+}
+
+/** fork: 0 in the child, the child's pid in the parent; the child has a copy of the memory. */
+function t_fork(): i32 {
+  const me = getpid();
+  gval = 1;
+  const heap = brk(0);
+  if (!check(brk(heap + PGSIZE) == heap + PGSIZE, "brk failed")) return FAIL;
+  store<u32>(heap, 0xabcd);
+  store<u32>(fresh, 0x5151);
+  const pid = fork();
+  if (pid < 0) return fail("fork() = %d", pid);
+  if (pid == 0) {
+    if (gval != 1) exit(1);
+    if (load<u32>(heap) != 0xabcd) exit(2);
+    if (load<u32>(fresh) != 0x5151) exit(3);
+    if (getpid() == me) exit(4);
+    if (getppid() != me) exit(5);
+    // Pages the parent never touched come in zeroed in the child.
+    if (load<u32>(fresh, 4096) != 0) exit(6);
+    gval = 2;
+    store<u32>(heap, 0x1234);
+    store<u32>(fresh, 0x7777);
+    exit(50);
+  }
+  if (!check(pid > 0 && pid != me, "fork() = %d in the parent", pid)) return FAIL;
+  if (!want(waitpid(pid, status, 0), pid, "waitpid(child)")) return FAIL;
+  if (!want(load<i32>(status), 50 << 8, "the child's checks: wait status")) return FAIL;
+  // The child's writes went to its own copies.
+  if (!want(gval, 1, "a global after the child changed its copy")) return FAIL;
+  if (!check(load<u32>(heap) == 0xabcd && load<u32>(fresh) == 0x5151, "the heap or bss changed by the child")) return FAIL;
+  // And the parent's later writes do not reach a child forked earlier.
+  const pid2 = fork();
+  if (pid2 == 0) {
+    msleep(30);
+    exit(gval == 1 ? 0 : 1);
+  }
+  gval = 3;
+  if (!want(waitpid(pid2, status, 0), pid2, "waitpid(child 2)")) return FAIL;
+  if (!want(load<i32>(status), 0, "child 2 saw the parent's write after fork: wait status")) return FAIL;
+  return OK;
+}
+
+function bodyexitpid(): void { exit(getpid() & 0xff); }
+
+/** getpid: positive, the same every time, the value fork gave the parent. */
+function t_getpid(): i32 {
+  const a = getpid();
+  if (!check(a > 0 && getpid() == a, "getpid() = %d, then %d", a, getpid())) return FAIL;
+  const pid = fork();
+  if (pid == 0) bodyexitpid();
+  if (!want(waitpid(pid, status, 0), pid, "waitpid")) return FAIL;
+  if (!want(load<i32>(status) >> 8, pid & 0xff, "the child's getpid() & 0xff")) return FAIL;
+  const pid2 = fork();
+  if (pid2 == 0) exit(0);
+  waitpid(pid2, 0, 0);
+  return check(pid2 != pid && pid2 != a, "two children with the same pid %d", pid) ? OK : FAIL;
+}
+
+/** getppid: the parent's pid; an orphan's parent becomes init (pid 1). */
+function t_getppid(): i32 {
+  const me = getpid();
+  const pid = fork();
+  if (pid == 0) exit(getppid() == me ? 0 : 1);
+  waitpid(pid, status, 0);
+  if (!want(load<i32>(status), 0, "the child's getppid() == the parent's pid: wait status")) return FAIL;
+  // The orphan: a grandchild whose parent exits. It waits to be adopted; then it exits at once
+  // when its new parent is init, and lingers 3 s otherwise (nobody can wait for it here; init
+  // reaps it, and then it is gone).
+  const c = fork();
+  if (c == 0) {
+    const cpid = getpid();
+    const g = fork();
+    if (g == 0) {
+      for (let i = 0; i < 200 && getppid() == cpid; i++) msleep(10);
+      if (getppid() == 1) exit(0);
+      msleep(3000);
+      exit(1);
+    }
+    exit(g - cpid);
+  }
+  if (!want(waitpid(c, status, 0), c, "waitpid(child)")) return FAIL;
+  const g = c + (load<i32>(status) >> 8);
+  return check(gone(g, 1500), "the orphan %d did not see getppid() == 1 after its parent exited", g) ? OK : FAIL;
+}
+
+function wpcall(p: usize, n: u32): i32 { return waitpid(gcode, p, 0); }
+
+/** waitpid: ECHILD, a given pid, status NULL, bad status pointers (the child stays unreaped). */
+function t_waitpid(): i32 {
+  if (!want(waitpid(-1, status, 0), ECHILD, "waitpid(-1) with no children")) return FAIL;
+  if (!want(waitpid(getpid(), status, 0), ECHILD, "waitpid(self)")) return FAIL;
+  if (!want(waitpid(1, status, 0), ECHILD, "waitpid(1), not a child")) return FAIL;
+  if (!want(waitpid(100000, status, 0), ECHILD, "waitpid(100000)")) return FAIL;
+  // A given pid is waited for even when another child ends first.
+  const a = fork();
+  if (a == 0) exit(1);
+  const b = fork();
+  if (b == 0) { msleep(100); exit(2); }
+  if (!want(waitpid(b, status, 0), b, "waitpid(b)")) return FAIL;
+  if (!want(load<i32>(status), 2 << 8, "b's wait status")) return FAIL;
+  if (!want(waitpid(-1, status, 0), a, "waitpid(-1) after b")) return FAIL;
+  if (!want(load<i32>(status), 1 << 8, "a's wait status")) return FAIL;
+  // No status wanted.
+  const c = fork();
+  if (c == 0) exit(3);
+  if (!want(waitpid(c, 0, 0), c, "waitpid(c, NULL, 0)")) return FAIL;
+  // Bad status pointers: EFAULT, and the child is still there to wait for.
+  const d = fork();
+  if (d == 0) exit(4);
+  msleep(20);
+  gcode = d;
+  if (!badranges(wpcall, "waitpid(d, status)", true, 4, true)) return FAIL;
+  if (!want(waitpid(d, status, 0), d, "waitpid(d) after the bad calls")) return FAIL;
+  if (!want(load<i32>(status), 4 << 8, "d's wait status")) return FAIL;
+  // A status straddling two pages never touched.
+  const e = fork();
+  if (e == 0) exit(5);
+  const p = fresh + PGSIZE - 2;
+  if (!want(waitpid(e, p, 0), e, "waitpid(e, a straddling status)")) return FAIL;
+  if (!want(load<i32>(p), 5 << 8, "e's wait status, across a page boundary")) return FAIL;
+  return want(waitpid(-1, status, 0), ECHILD, "waitpid(-1) at the end") ? OK : FAIL;
+}
+
+function rdcall(p: usize, n: u32): i32 { return read(gfd, p, n); }
+
+/** read: bad descriptors, n = 0, bad buffers (EFAULT, the offset unmoved), the console. */
+function t_read(): i32 {
+  const fd = open("/etc/motd", 0, 0);
+  if (!check(fd >= 3, "open(/etc/motd) = %d", fd)) return FAIL;
+  if (!want(read(-1, buf, 10), EBADF, "read(-1)")) return FAIL;
+  if (!want(read(99, buf, 10), EBADF, "read(99)")) return FAIL;
+  if (!want(read(16, buf, 10), EBADF, "read(16)")) return FAIL;
+  if (!want(read(15, buf, 10), EBADF, "read(15), never opened")) return FAIL;
+  const fd2 = open("/etc/motd", 0, 0);
+  close(fd2);
+  if (!want(read(fd2, buf, 10), EBADF, "read(%d), closed", fd2)) return FAIL;
+  if (!want(read(fd, buf, 0), 0, "read(fd, buf, 0)")) return FAIL;
+  gfd = fd;
+  if (!badranges(rdcall, "read(motd)", true, 0)) return FAIL;
+  // Nothing was read by the failed calls: the file is still at its start.
+  if (!want(read(fd, buf, 7), 7, "read(fd, buf, 7)")) return FAIL;
+  if (!check(same(buf, s(MOTD), 7), "the failed reads moved the offset")) return FAIL;
+  // The console: a bad buffer fails before the read waits for input.
+  gfd = 0;
+  if (!badranges(rdcall, "read(0)", true, 0)) return FAIL;
+  close(fd);
+  return OK;
+}
+
+/** Reading a file in pieces, to the end; a big file read in chunks of two sizes agrees. */
+function t_readfile(): i32 {
+  const fd = open("/etc/motd", 0, 0);
+  if (!check(fd >= 0, "open(/etc/motd) = %d", fd)) return FAIL;
+  const len = strlen(s(MOTD));
+  let got: u32 = 0;
+  while (true) {
+    const r = read(fd, buf + got, 7);
+    if (r < 0) return fail("read(motd, 7) = %d", r);
+    if (r == 0) break;
+    if (!check(r == 7 || got + <u32>r == len, "read(motd, 7) = %d at offset %u", r, got)) return FAIL;
+    got += <u32>r;
+    if (got > 4096) return fail("read goes on past the end");
+  }
+  if (!want(<i32>got, <i32>len, "bytes read from /etc/motd")) return FAIL;
+  if (!check(same(buf, s(MOTD), len), "/etc/motd's bytes are not its text")) return FAIL;
+  if (!want(read(fd, buf, 100), 0, "read at the end of the file")) return FAIL;
+  if (!want(read(fd, buf, 100), 0, "read at the end of the file, again")) return FAIL;
+  close(fd);
+  // A bigger file: /bin/usertests, in chunks of 1000 and of 4096 (sums of its bytes compared).
+  const st = buf2;
+  const f1 = open("/bin/usertests", 0, 0);
+  if (!want(fstat(f1, st), 0, "fstat(/bin/usertests)")) return FAIL;
+  const size = load<u32>(st, 8);
+  if (!check(size > 8192, "/bin/usertests is %u bytes", size)) return FAIL;
+  let sum1: u32 = 0, n1: u32 = 0;
+  while (true) {
+    const r = read(f1, buf, 1000);
+    if (r <= 0) break;
+    for (let i: u32 = 0; i < <u32>r; i++) sum1 = sum1 * 31 + load<u8>(buf, i);
+    n1 += <u32>r;
+  }
+  close(f1);
+  const f2 = open("/bin/usertests", 0, 0);
+  let sum2: u32 = 0, n2: u32 = 0;
+  while (true) {
+    const r = read(f2, buf, 4096);
+    if (r <= 0) break;
+    for (let i: u32 = 0; i < <u32>r; i++) sum2 = sum2 * 31 + load<u8>(buf, i);
+    n2 += <u32>r;
+  }
+  close(f2);
+  if (!want(<i32>n1, <i32>size, "bytes read in chunks of 1000")) return FAIL;
+  if (!want(<i32>n2, <i32>size, "bytes read in chunks of 4096")) return FAIL;
+  return check(sum1 == sum2, "the two reads of /bin/usertests differ") ? OK : FAIL;
+}
+
+/** Reads into page-aligned buffers (whole sectors at sector-aligned offsets): the same bytes. */
+function t_readaligned(): i32 {
+  // The reference: 4 KiB read into a buffer that is not sector-aligned.
+  const ref = buf + 4;
+  let fd = open("/bin/usertests", 0, 0);
+  if (!want(read(fd, ref, 4096), 4096, "read(4096) into an unaligned buffer")) return FAIL;
+  close(fd);
+  // Into the page-aligned bss, touched first and then not.
+  const p = fresh;
+  fill(p, 0x77, 4096);
+  fd = open("/bin/usertests", 0, 0);
+  if (!want(read(fd, p, 4096), 4096, "read(4096) into a page-aligned buffer")) return FAIL;
+  close(fd);
+  if (!check(same(p, ref, 4096), "read(4096) into a page-aligned buffer (0x%x) gave other bytes: 0x%x, want 0x%x", p, load<u32>(p), load<u32>(ref))) return FAIL;
+  const q = fresh + 2 * PGSIZE;
+  fd = open("/bin/usertests", 0, 0);
+  if (!want(read(fd, q, 4096), 4096, "read(4096) into a fresh page-aligned buffer")) return FAIL;
+  close(fd);
+  if (!check(same(q, ref, 4096), "read(4096) into a fresh page-aligned buffer (0x%x) gave other bytes: 0x%x, want 0x%x", q, load<u32>(q), load<u32>(ref))) return FAIL;
+  // 512 bytes at offset 512 into a sector-aligned heap address.
+  const heap = brk(0);
+  brk(heap + PGSIZE);
+  fd = open("/bin/usertests", 0, 0);
+  read(fd, buf2, 512);
+  if (!want(read(fd, heap + 512, 512), 512, "read(512) at offset 512 into the heap")) return FAIL;
+  close(fd);
+  return check(same(heap + 512, ref + 512, 512), "read(512) into a sector-aligned heap buffer gave other bytes") ? OK : FAIL;
+}
+
+const racefiles = memory.data<usize>([
+  changetype<usize>("/bin/usertests"), changetype<usize>("/bin/sh"),
+  changetype<usize>("/bin/ut-args"), changetype<usize>("/demos/zero-fill"),
+]);
+
+/** The sum of a file's first 3 KiB, read 100 bytes at a time. */
+function filesum(path: usize): u32 {
+  const fd = open(changetype<string>(path), 0, 0);
+  if (fd < 0) return 0;
+  let sum: u32 = 0;
+  for (let n = 0; n < 3072; n += 100) {
+    const r = read(fd, buf, 100);
+    if (r <= 0) break;
+    for (let i: u32 = 0; i < <u32>r; i++) sum = sum * 31 + load<u8>(buf, i);
+  }
+  close(fd);
+  return sum;
+}
+
+/**
+ * 8 processes read 4 files at once, 100 bytes at a time: each gets its file's bytes. (The kernel
+ * reads a sector at a time through one buffer, and each sector costs 50,000 units of disk latency:
+ * the files' first 3 KiB, twice.)
+ */
+function t_readrace(): i32 {
+  for (let k: u32 = 0; k < 4; k++) store<u32>(pids, filesum(load<usize>(racefiles, k * 4)), 32 + k * 4);
+  for (let i: u32 = 0; i < 8; i++) {
+    const pid = fork();
+    if (pid == 0) {
+      for (let round = 0; round < 2; round++) {
+        if (filesum(load<usize>(racefiles, (i % 4) * 4)) != load<u32>(pids, 32 + (i % 4) * 4)) exit(1);
+      }
+      exit(0);
+    }
+  }
+  let bad = 0;
+  for (let i = 0; i < 8; i++) {
+    if (waitpid(-1, status, 0) < 0) return fail("waitpid failed");
+    if (load<i32>(status) != 0) bad++;
+  }
+  return check(bad == 0, "%d of 8 processes reading files at once read wrong bytes", bad) ? OK : FAIL;
+}
+
+/** 8 processes open 4 paths at once, 20 times each: each open finds its own file (fstat's inode). */
+function t_openrace(): i32 {
+  for (let k: u32 = 0; k < 4; k++) {
+    const fd = open(changetype<string>(load<usize>(racefiles, k * 4)), 0, 0);
+    fstat(fd, buf2);
+    close(fd);
+    store<u32>(pids, load<u32>(buf2), 32 + k * 4);
+  }
+  for (let i: u32 = 0; i < 8; i++) {
+    const pid = fork();
+    if (pid == 0) {
+      const k = (i % 4) * 4;
+      for (let round = 0; round < 20; round++) {
+        const fd = open(changetype<string>(load<usize>(racefiles, k)), 0, 0);
+        if (fd < 0) exit(2);
+        fstat(fd, buf2);
+        close(fd);
+        if (load<u32>(buf2) != load<u32>(pids, 32 + k)) exit(1);
+      }
+      exit(0);
+    }
+  }
+  let wrong = 0, missing = 0;
+  for (let i = 0; i < 8; i++) {
+    if (waitpid(-1, status, 0) < 0) return fail("waitpid failed");
+    if (load<i32>(status) == 1 << 8) wrong++;
+    else if (load<i32>(status) != 0) missing++;
+  }
+  return check(wrong == 0 && missing == 0, "of 8 processes opening files at once, %d opened the wrong file and %d got an error", wrong, missing) ? OK : FAIL;
+}
+
+/** Reads into buffers across page boundaries, into pages never touched: bss, heap and stack. */
+function t_readstraddle(): i32 {
+  const ref = buf;
+  let fd = open("/bin/usertests", 0, 0);
+  if (!want(read(fd, ref, 8192), 8192, "read(8192) into a touched buffer")) return FAIL;
+  close(fd);
+  // The bss: from 100 bytes before a page boundary, over two more pages.
+  const p = fresh + PGSIZE - 100;
+  fd = open("/bin/usertests", 0, 0);
+  if (!want(read(fd, p, 8192), 8192, "read(8192) across fresh bss pages")) return FAIL;
+  close(fd);
+  if (!check(same(p, ref, 8192), "the bytes read across fresh bss pages differ")) return FAIL;
+  // The heap, just grown.
+  const heap = brk(0);
+  if (!check(brk(heap + 4 * PGSIZE) == heap + 4 * PGSIZE, "brk failed")) return FAIL;
+  fd = open("/bin/usertests", 0, 0);
+  if (!want(read(fd, heap + 4000, 8192), 8192, "read(8192) across fresh heap pages")) return FAIL;
+  close(fd);
+  if (!check(same(heap + 4000, ref, 8192), "the bytes read across fresh heap pages differ")) return FAIL;
+  // The stack region, 1 MiB below the top: the kernel brings the pages in (docs/kernel.md).
+  const q: usize = USERTOP - 0x100000 - 50;
+  fd = open("/bin/usertests", 0, 0);
+  if (!want(read(fd, q, 100), 100, "read(100) into the stack region, 1 MiB down")) return FAIL;
+  close(fd);
+  return check(same(q, ref, 100), "the bytes read into the stack region differ") ? OK : FAIL;
+}
+
+/** Whether directory path has an entry called name (with an inode); sizes are whole entries. */
+function hasentry(path: string, name: string): bool {
+  const fd = open(path, 0, 0);
+  if (fd < 0) return false;
+  let found = false;
+  while (read(fd, buf2, 32) == 32) {
+    if (load<u32>(buf2) != 0 && streq(buf2 + 4, s(name))) found = true;
+  }
+  close(fd);
+  return found;
+}
+
+/** Reading a directory: whole 32-byte entries (inode, name), then 0 at the end. */
+function t_readdir(): i32 {
+  if (!check(hasentry("/", "bin") && hasentry("/", "demos") && hasentry("/", "etc"), "/ lacks bin, demos or etc")) return FAIL;
+  if (!check(hasentry("/bin", "usertests") && hasentry("/bin", "ut-args") && hasentry("/bin", "sh"), "/bin lacks usertests, ut-args or sh")) return FAIL;
+  if (!check(hasentry("/etc", "motd") && !hasentry("/etc", "nothere"), "/etc's entries are wrong")) return FAIL;
+  const fd = open("/", 0, 0);
+  let n = 0;
+  while (true) {
+    const r = read(fd, buf, 32);
+    if (r == 0) break;
+    if (!want(r, 32, "read(/, 32) for entry %d", n)) return FAIL;
+    n++;
+    if (n > 64) return fail("read(/) never ends");
+  }
+  close(fd);
+  if (!check(n >= 3, "/ has %d entries", n)) return FAIL;
+  // 70 bytes asked: two whole entries; then 31: not one, and the offset stays.
+  const f2 = open("/", 0, 0);
+  if (!want(read(f2, buf, 70), 64, "read(/, 70)")) return FAIL;
+  const r31 = read(f2, buf2, 31);
+  if (!check(r31 <= 0, "read(/, 31) = %d, want no partial entry", r31)) return FAIL;
+  if (!want(read(f2, buf2, 32), 32, "read(/, 32) after read(/, 31)")) return FAIL;
+  close(f2);
+  const f3 = open("/", 0, 0);
+  read(f3, buf, 96);
+  close(f3);
+  return check(same(buf + 64, buf2, 32), "read(/, 31) moved the offset") ? OK : FAIL;
+}
+
+function wrcall(p: usize, n: u32): i32 { return write(gfd, p, n); }
+
+/** write: the console, bad descriptors, a file (read-only), bad buffers, a straddling buffer. */
+function t_write(): i32 {
+  if (!want(write(1, s(""), 0), 0, "write(1, \"\", 0)")) return FAIL;
+  const line = "usertests: a line written with write(2)\n";
+  if (!want(write(1, s(line), strlen(s(line))), <i32>strlen(s(line)), "write(1, line)")) return FAIL;
+  if (!want(write(-1, s(line), 4), EBADF, "write(-1)")) return FAIL;
+  if (!want(write(99, s(line), 4), EBADF, "write(99)")) return FAIL;
+  if (!want(write(16, s(line), 4), EBADF, "write(16)")) return FAIL;
+  if (!want(write(15, s(line), 4), EBADF, "write(15), never opened")) return FAIL;
+  const fd = open("/etc/motd", 0, 0);
+  if (!want(write(fd, s(line), 4), EBADF, "write to a file opened O_RDONLY")) return FAIL;
+  close(fd);
+  if (!want(write(fd, s(line), 4), EBADF, "write(%d), closed", fd)) return FAIL;
+  gfd = 1;
+  if (!badranges(wrcall, "write(1)", false, 0)) return FAIL;
+  // A buffer across a page boundary.
+  const p = fresh + PGSIZE - 20;
+  copystr(p, s("usertests: a line across a page boundary\n"));
+  return want(write(1, p, 41), 41, "write(1, across a page boundary)") ? OK : FAIL;
+}
+
+function opencall(p: usize, n: u32): i32 { return open(changetype<string>(p), 0, 0); }
+
+/** open: missing paths, EROFS for writing, bad and straddling path pointers, too long a path. */
+function t_open(): i32 {
+  if (!want(open("/nonexistent", 0, 0), ENOENT, "open(/nonexistent)")) return FAIL;
+  if (!want(open("/bin/nonexistent", 0, 0), ENOENT, "open(/bin/nonexistent)")) return FAIL;
+  if (!want(open("/nonexistent/x", 0, 0), ENOENT, "open(/nonexistent/x)")) return FAIL;
+  if (!want(open("/etc/motd/x", 0, 0), ENOENT, "open(/etc/motd/x), a file as a directory")) return FAIL;
+  if (!want(open("", 0, 0), ENOENT, "open(\"\")")) return FAIL;
+  // Paths are absolute (docs/kernel.md): there is no working directory.
+  if (!want(open("etc/motd", 0, 0), ENOENT, "open(etc/motd), relative")) return FAIL;
+  if (!want(open("/etc/motd", 1, 0), EROFS, "open(/etc/motd, O_WRONLY)")) return FAIL;
+  if (!want(open("/etc/motd", 2, 0), EROFS, "open(/etc/motd, O_RDWR)")) return FAIL;
+  if (!want(open("/etc/motd", 0x241, 0o644), EROFS, "open(/etc/motd, O_WRONLY|O_CREAT|O_TRUNC)")) return FAIL;
+  if (!want(open("/etc/new", 0x41, 0o644), EROFS, "open(/etc/new, O_WRONLY|O_CREAT)")) return FAIL;
+  if (!want(open("/", 1, 0), EROFS, "open(/, O_WRONLY)")) return FAIL;
+  // Good ones: the lowest free descriptor each time.
+  const a = open("/etc/motd", 0, 0);
+  const b = open("/", 0, 0);
+  const c = open("/bin/", 0, 0);
+  if (!check(a == 3 && b == 4 && c == 5, "open gave %d, %d, %d; want 3, 4, 5", a, b, c)) return FAIL;
+  close(b);
+  if (!want(open("//etc//motd", 0, 0), 4, "open(//etc//motd) after close(4)")) return FAIL;
+  // Bad path pointers; a path that runs off the end of the bss without its NUL.
+  if (!badranges(opencall, "open", false, 1)) return FAIL;
+  const top = brk(0);
+  fill(top - 16, 97, 16);
+  if (!want(open(changetype<string>(top - 16), 0, 0), EFAULT, "open(a path running off the bss)")) return FAIL;
+  // A path ending at the region's last byte is fine; so is one across a page boundary.
+  copystr(top - 10, s("/etc/motd"));
+  if (!check(open(changetype<string>(top - 10), 0, 0) >= 0, "open(a path at the end of the bss) failed")) return FAIL;
+  copystr(fresh + PGSIZE - 4, s("/etc/motd"));
+  if (!check(open(changetype<string>(fresh + PGSIZE - 4), 0, 0) >= 0, "open(a path across a page boundary) failed")) return FAIL;
+  // Too long: ENAMETOOLONG (a path of 300 bytes).
+  store<u8>(buf, 47);
+  fill(buf + 1, 97, 299);
+  store<u8>(buf, 0, 300);
+  return want(open(changetype<string>(buf), 0, 0), ENAMETOOLONG, "open(a 300-byte path)") ? OK : FAIL;
+}
+
+/** 16 descriptors a process: 13 opens after 0, 1, 2; the next is EMFILE; closing frees them. */
+function t_openmany(): i32 {
+  for (let i = 3; i < 16; i++) {
+    if (!want(open("/etc/motd", 0, 0), i, "open number %d", i - 2)) return FAIL;
+  }
+  if (!want(open("/etc/motd", 0, 0), EMFILE, "open with every descriptor in use")) return FAIL;
+  for (let i = 3; i < 16; i++) if (!want(close(i), 0, "close(%d)", i)) return FAIL;
+  if (!want(open("/etc/motd", 0, 0), 3, "open after closing them all")) return FAIL;
+  // Each open has its own offset.
+  const fd = open("/etc/motd", 0, 0);
+  read(3, buf, 8);
+  if (!want(read(fd, buf, 7), 7, "read(second descriptor)")) return FAIL;
+  return check(same(buf, s(MOTD), 7), "two opens share an offset") ? OK : FAIL;
+}
+
+/** close: bad descriptors, twice, then the descriptor is really closed. */
+function t_close(): i32 {
+  if (!want(close(-1), EBADF, "close(-1)")) return FAIL;
+  if (!want(close(99), EBADF, "close(99)")) return FAIL;
+  if (!want(close(16), EBADF, "close(16)")) return FAIL;
+  if (!want(close(0x80000000), EBADF, "close(0x80000000)")) return FAIL;
+  if (!want(close(7), EBADF, "close(7), never opened")) return FAIL;
+  const fd = open("/etc/motd", 0, 0);
+  if (!want(close(fd), 0, "close(fd)")) return FAIL;
+  if (!want(close(fd), EBADF, "close(fd) twice")) return FAIL;
+  if (!want(fstat(fd, buf), EBADF, "fstat of a closed descriptor")) return FAIL;
+  // The console's descriptors close too (in a child).
+  const pid = fork();
+  if (pid == 0) {
+    if (close(0) != 0) exit(1);
+    if (read(0, buf, 1) != EBADF) exit(2);
+    if (open("/etc/motd", 0, 0) != 0) exit(3);
+    exit(0);
+  }
+  waitpid(pid, status, 0);
+  return want(load<i32>(status), 0, "close(0) in a child, read(0), reopen as 0: wait status") ? OK : FAIL;
+}
+
+function fscall(p: usize, n: u32): i32 { return fstat(gfd, p); }
+
+/** Whether fstat(fd) gives mode m (and size sz unless -1). */
+function statis(fd: i32, m: u32, sz: i32, what: string): bool {
+  fill(buf2, 0xee, 12);
+  if (!want(fstat(fd, buf2), 0, "fstat(%s)", what)) return false;
+  if (!check(load<u32>(buf2, 4) == m, "fstat(%s): mode 0x%x, want 0x%x", what, load<u32>(buf2, 4), m)) return false;
+  if (sz >= 0 && !want(load<i32>(buf2, 8), sz, "fstat(%s): size", what)) return false;
+  return true;
+}
+
+/** fstat: the console, a file, a directory, a program; bad descriptors and buffers. */
+function t_fstat(): i32 {
+  if (!statis(0, 0o020620, 0, "0, the console")) return FAIL;
+  if (!statis(1, 0o020620, 0, "1, the console")) return FAIL;
+  const a = open("/etc/motd", 0, 0);
+  if (!statis(a, 0o100644, <i32>strlen(s(MOTD)), "/etc/motd")) return FAIL;
+  const ino = load<u32>(buf2);
+  const b = open("/", 0, 0);
+  if (!want(fstat(b, buf2), 0, "fstat(/)")) return FAIL;
+  if (!check((load<u32>(buf2, 4) & 0o170000) == 0o040000, "fstat(/): mode 0x%x, not a directory", load<u32>(buf2, 4))) return FAIL;
+  if (!check(load<u32>(buf2) != ino && load<u32>(buf2) != 0, "/ and /etc/motd have inodes %u and %u", load<u32>(buf2), ino)) return FAIL;
+  const c = open("/bin/usertests", 0, 0);
+  if (!statis(c, 0o100755, -1, "/bin/usertests")) return FAIL;
+  if (!want(fstat(-1, buf2), EBADF, "fstat(-1)")) return FAIL;
+  if (!want(fstat(99, buf2), EBADF, "fstat(99)")) return FAIL;
+  if (!want(fstat(12, buf2), EBADF, "fstat(12), never opened")) return FAIL;
+  gfd = a;
+  if (!badranges(fscall, "fstat", true, 12)) return FAIL;
+  // A buffer across a page boundary, in pages never touched.
+  const p = fresh + PGSIZE - 6;
+  if (!want(fstat(a, p), 0, "fstat(across a page boundary)")) return FAIL;
+  return check(load<u32>(p) == ino && load<u32>(p, 4) == 0o100644 && load<u32>(p, 8) == strlen(s(MOTD)), "fstat across a page boundary wrote %u %x %u", load<u32>(p), load<u32>(p, 4), load<u32>(p, 8)) ? OK : FAIL;
+}
+
+function execcall(p: usize, n: u32): i32 { return execve(changetype<string>(p), setargs(s("x")), 0); }
+function argvcall(p: usize, n: u32): i32 { return execve("/bin/ut-args", p, 0); }
+/** (A NULL here would end argv, and the execve would succeed: badranges is told NULL is fine.) */
+function argcall(p: usize, n: u32): i32 { return execve("/bin/ut-args", setargs(s("ut-args"), p), 0); }
+
+function fd3body(): void {
+  if (open("/etc/motd", 0, 0) != 3) exit(99);
+  execve("/bin/ut-args", setargs(s("ut-args"), s("fd3")), 0);
+  exit(98);
+}
+
+function freshbody(): void {
+  gval = 77;
+  brk(brk(0) + 3 * PGSIZE);
+  execve("/bin/ut-args", setargs(s("ut-args"), s("fresh")), 0);
+  exit(98);
+}
+
+function noargvbody(): void {
+  execve("/bin/ut-args", 0, 0);
+  exit(98);
+}
+
+/** execve: bad paths, bad argv, too many arguments, the process intact after each failure; then runs with arguments. */
+function t_execve(): i32 {
+  gval = 4321;
+  const heap = brk(0);
+  if (!want(execve("/nonexistent", setargs(s("x")), 0), ENOENT, "execve(/nonexistent)")) return FAIL;
+  if (!want(execve("/bin", setargs(s("x")), 0), EACCES, "execve(/bin), a directory")) return FAIL;
+  if (!want(execve("/etc/motd", setargs(s("x")), 0), ENOEXEC, "execve(/etc/motd), not ELF")) return FAIL;
+  store<u8>(buf, 47);
+  fill(buf + 1, 97, 299);
+  store<u8>(buf, 0, 300);
+  if (!want(execve(changetype<string>(buf), setargs(s("x")), 0), ENAMETOOLONG, "execve(a 300-byte path)")) return FAIL;
+  if (!badranges(execcall, "execve(path)", false, 1)) return FAIL;
+  // argv: the array itself bad, or one of its strings, or an array that runs off the bss.
+  if (!badranges(argvcall, "execve(/bin/ut-args, argv)", false, 4, true)) return FAIL;
+  if (!badranges(argcall, "execve(/bin/ut-args, [ut-args, p])", false, 1, true)) return FAIL;
+  const top = brk(0);
+  store<usize>(top - 4, s("ut-args"));
+  if (!want(execve("/bin/ut-args", top - 4, 0), EFAULT, "execve(argv without its NULL at the end of the bss)")) return FAIL;
+  fill(top - 16, 97, 16);
+  if (!want(execve("/bin/ut-args", setargs(s("ut-args"), top - 16), 0), EFAULT, "execve(an argument running off the bss)")) return FAIL;
+  // 33 arguments: E2BIG; 4 KiB of strings: E2BIG.
+  for (let i: u32 = 0; i < 33; i++) store<usize>(buf2, s("a"), i * 4);
+  store<usize>(buf2, 0, 33 * 4);
+  if (!want(execve("/bin/ut-args", buf2, 0), E2BIG, "execve(33 arguments)")) return FAIL;
+  fill(buf, 120, 2500); store<u8>(buf, 0, 2500);
+  fill(buf + 3000, 121, 2500); store<u8>(buf, 0, 5500);
+  if (!want(execve("/bin/ut-args", setargs(s("ut-args"), buf, buf + 3000), 0), E2BIG, "execve(5000 bytes of arguments)")) return FAIL;
+  // Still this process, unchanged.
+  if (!check(gval == 4321 && brk(0) == heap, "a failed execve changed the process")) return FAIL;
+  // Runs: argc and argv as given; argv NULL gives argc 1; 32 arguments; lengths of strings.
+  if (!runs(4 << 8, "/bin/ut-args", s("argc"), s("b"), s("c"))) return FAIL;
+  if (!want(child(noargvbody), 1 << 8, "execve(ut-args, NULL): wait status")) return FAIL;
+  for (let i: u32 = 0; i < 32; i++) store<usize>(buf2, s("argc"), i * 4);
+  store<usize>(buf2, 0, 32 * 4);
+  const pid = fork();
+  if (pid == 0) { execve("/bin/ut-args", buf2, 0); exit(98); }
+  waitpid(pid, status, 0);
+  if (!want(load<i32>(status), 32 << 8, "execve(32 arguments): wait status")) return FAIL;
+  if (!runs(11 << 8, "/bin/ut-args", s("len"), s("hello"), s("world!"))) return FAIL;
+  if (!runs(0, "/bin/ut-args", s("len"), s(""))) return FAIL;
+  // Descriptors stay open across execve; the new program's memory is its own.
+  if (!want(child(fd3body), 0, "execve keeps descriptor 3: wait status")) return FAIL;
+  if (!want(child(freshbody), 0, "the new program's data, bss and heap are fresh: wait status")) return FAIL;
+  // A demo: file-backed text, zero-filled bss.
+  return runs(0, "/demos/zero-fill") ? OK : FAIL;
+}
+
+/** Loops n times, or forever when n is 0. */
+function spin(n: u32): void {
+  if (n == 0) while (true) {}
+  for (let i: u32 = 0; i < n; i++) sink += i;
+}
+
+function spinbody(): void { spin(0); }
+
+/** kill: ESRCH, signal 0, a zombie, a process killing itself. */
+function t_kill(): i32 {
+  if (!want(kill(100000, SIGKILL), ESRCH, "kill(100000)")) return FAIL;
+  if (!want(kill(100000, 0), ESRCH, "kill(100000, 0)")) return FAIL;
+  // Signal 0 checks a process is there and does nothing to it.
+  const a = fork();
+  if (a == 0) { msleep(100); exit(7); }
+  if (!want(kill(a, 0), 0, "kill(child, 0)")) return FAIL;
+  waitpid(a, status, 0);
+  if (!want(load<i32>(status), 7 << 8, "wait status after kill(child, 0)")) return FAIL;
+  // A zombie is not killed again: it keeps its status (kill gives 0 as on Linux, or ESRCH).
+  const b = fork();
+  if (b == 0) exit(8);
+  msleep(50);
+  const rz = kill(b, SIGKILL);
+  if (!check(rz == 0 || rz == ESRCH, "kill(zombie) = %d, want 0 or -3", rz)) return FAIL;
+  waitpid(b, status, 0);
+  if (!want(load<i32>(status), 8 << 8, "the zombie's wait status")) return FAIL;
+  if (!want(kill(b, SIGKILL), ESRCH, "kill(a reaped child)")) return FAIL;
+  // Itself: it dies on its way back to user mode.
+  const c = fork();
+  if (c == 0) { kill(getpid(), SIGKILL); exit(1); }
+  waitpid(c, status, 0);
+  if (!want(load<i32>(status), SIGKILL, "kill(getpid(), 9): wait status")) return FAIL;
+  const d = fork();
+  if (d == 0) { kill(getpid(), 15); exit(1); }
+  waitpid(d, status, 0);
+  return want(load<i32>(status), 15, "kill(getpid(), 15): wait status") ? OK : FAIL;
+}
+
+/** kill with a signal number Linux refuses: EINVAL, and the target lives. */
+function t_killsig(): i32 {
+  const a = fork();
+  if (a == 0) { msleep(200); exit(7); }
+  const r1 = kill(a, -1);
+  const r2 = kill(a, 65);
+  const r3 = kill(a, 128);
+  waitpid(a, status, 0);
+  if (!want(r1, EINVAL, "kill(child, -1)")) return FAIL;
+  if (!want(r2, EINVAL, "kill(child, 65)")) return FAIL;
+  if (!want(r3, EINVAL, "kill(child, 128)")) return FAIL;
+  return want(load<i32>(status), 7 << 8, "the child's wait status after the refused kills") ? OK : FAIL;
+}
+
+/** Kills a child while it sleeps in nanosleep: it dies at once. */
+function t_killsleep(): i32 {
+  const pid = fork();
+  if (pid == 0) { store<u32>(ts, 100); store<u32>(ts, 0, 4); nanosleep(ts, 0); exit(1); }
+  msleep(50);
+  if (!want(kill(pid, SIGKILL), 0, "kill(sleeping child)")) return FAIL;
+  const t0 = rdtsc();
+  if (!want(waitpid(pid, status, 0), pid, "waitpid")) return FAIL;
+  const dt = rdtsc() - t0;
+  if (!want(load<i32>(status), SIGKILL, "the sleeping child's wait status")) return FAIL;
+  return check(dt < 50 * TICK, "the killed sleeper took %u ticks to die", dt / TICK) ? OK : FAIL;
+}
+
+/** Kills a child spinning in user mode (this one's copy, and a program run by execve). */
+function t_killspin(): i32 {
+  const pid = fork();
+  if (pid == 0) spinbody();
+  sched_yield();
+  if (!want(kill(pid, SIGKILL), 0, "kill(spinning child)")) return FAIL;
+  waitpid(pid, status, 0);
+  if (!want(load<i32>(status), SIGKILL, "the spinner's wait status")) return FAIL;
+  const pid2 = fork();
+  if (pid2 == 0) { execve("/bin/ut-args", setargs(s("ut-args"), s("spin")), 0); exit(98); }
+  msleep(30);
+  if (!want(kill(pid2, SIGKILL), 0, "kill(ut-args spin)")) return FAIL;
+  waitpid(pid2, status, 0);
+  return want(load<i32>(status), SIGKILL, "ut-args spin's wait status") ? OK : FAIL;
+}
+
+/** Kills a child that waits in waitpid for its own (sleeping) child. */
+function t_killwait(): i32 {
+  const pid = fork();
+  if (pid == 0) {
+    const g = fork();
+    if (g == 0) { msleep(500); exit(0); }
+    waitpid(g, status, 0);
+    exit(1);
+  }
+  msleep(50);
+  if (!want(kill(pid, SIGKILL), 0, "kill(waiting child)")) return FAIL;
+  const st = waitfor(pid, 200);
+  if (!check(st != -1, "a child killed in waitpid is still alive 200 ms later")) return FAIL;
+  return want(st, SIGKILL, "the waiting child's wait status") ? OK : FAIL;
+}
+
+/** Kills a child that waits for console input (read(0)). */
+function t_killread(): i32 {
+  const pid = fork();
+  if (pid == 0) { read(0, buf, 100); exit(3); }
+  const early = waitfor(pid, 50);
+  if (early != -1) return skip("read(0) did not wait: the console's input is at its end");
+  if (!want(kill(pid, SIGKILL), 0, "kill(child in read(0))")) return FAIL;
+  const st = waitfor(pid, 1000);
+  if (!check(st != -1, "a child blocked in read(0) is still alive 1 s after kill(pid, 9)")) return FAIL;
+  return want(st, SIGKILL, "the reading child's wait status") ? OK : FAIL;
+}
+
+/** Preemption: with two children spinning forever, this process still runs, sleeps and kills them. */
+function t_preempt(): i32 {
+  // The spinners' code is paged in here first (a child waiting for the disk is not spinning).
+  spin(1);
+  const a = fork();
+  if (a == 0) spinbody();
+  const b = fork();
+  if (b == 0) spinbody();
+  msleep(30);
+  // Each yield hands the CPU to a spinner: only the timer brings it back.
+  const t0 = rdtsc();
+  for (let i = 0; i < 3; i++) sched_yield();
+  const dt = rdtsc() - t0;
+  let sum: u32 = 0;
+  for (let i: u32 = 0; i < 300000; i++) sum += i;
+  const slept = msleep(30);
+  const ka = kill(a, SIGKILL), kb = kill(b, SIGKILL);
+  waitpid(a, status, 0);
+  const sa = load<i32>(status);
+  waitpid(b, status, 0);
+  const sb = load<i32>(status);
+  if (!check(dt >= TICK, "3 sched_yield()s with 2 spinners took %u units: the spinners did not run", dt)) return FAIL;
+  if (!check(sum == 2050177040, "a computation beside the spinners went wrong: %u", sum)) return FAIL;
+  if (!want(slept, 0, "nanosleep(30 ms) beside spinners")) return FAIL;
+  if (!check(ka == 0 && kb == 0 && sa == SIGKILL && sb == SIGKILL, "kill gave %d %d, wait statuses 0x%x 0x%x", ka, kb, sa, sb)) return FAIL;
+  return OK;
+}
+
+/** sched_yield: 0, at once when alone; beside a spinner, it gives the spinner the CPU until a tick. */
+function t_yield(): i32 {
+  let t0 = rdtsc();
+  if (!want(sched_yield(), 0, "sched_yield() alone")) return FAIL;
+  let dt = rdtsc() - t0;
+  if (!check(dt < TICK, "sched_yield() alone took %u units", dt)) return FAIL;
+  spin(1);
+  const pid = fork();
+  if (pid == 0) spinbody();
+  msleep(30);
+  // The first yield runs the spinner to the next tick; the next ones each give it a whole tick.
+  t0 = rdtsc();
+  for (let i = 0; i < 3; i++) if (!want(sched_yield(), 0, "sched_yield() beside a spinner")) return FAIL;
+  dt = rdtsc() - t0;
+  kill(pid, SIGKILL);
+  waitpid(pid, status, 0);
+  return check(dt >= TICK, "3 sched_yield()s beside a spinner took %u units: it did not run", dt) ? OK : FAIL;
+}
+
+function nscall(p: usize, n: u32): i32 { return nanosleep(p, 0); }
+
+/** nanosleep: 0 s, 50 ms and 1 s take what they say; bad times EINVAL; bad pointers EFAULT. */
+function t_nanosleep(): i32 {
+  store<u32>(ts, 0); store<u32>(ts, 0, 4);
+  if (!want(nanosleep(ts, 0), 0, "nanosleep(0 s)")) return FAIL;
+  store<u32>(ts, 0); store<u32>(ts, 50000000, 4);
+  let t0 = rdtsc();
+  if (!want(nanosleep(ts, 0), 0, "nanosleep(50 ms)")) return FAIL;
+  let dt = rdtsc() - t0;
+  if (!check(dt >= 4 * TICK && dt < 20 * TICK, "nanosleep(50 ms) took %u units", dt)) return FAIL;
+  store<u32>(ts, 1); store<u32>(ts, 0, 4);
+  t0 = rdtsc();
+  if (!want(nanosleep(ts, 0), 0, "nanosleep(1 s)")) return FAIL;
+  dt = rdtsc() - t0;
+  if (!check(dt >= 99 * TICK && dt < 120 * TICK, "nanosleep(1 s) took %u units", dt)) return FAIL;
+  store<u32>(ts, 0); store<u32>(ts, 1000000000, 4);
+  if (!want(nanosleep(ts, 0), EINVAL, "nanosleep(0 s, 1e9 ns)")) return FAIL;
+  store<u32>(ts, 0); store<u32>(ts, 0xffffffff, 4);
+  if (!want(nanosleep(ts, 0), EINVAL, "nanosleep(0 s, -1 ns)")) return FAIL;
+  if (!badranges(nscall, "nanosleep", false, 8)) return FAIL;
+  // A request across a page boundary, in pages never touched (zeros: 0 s).
+  return want(nanosleep(fresh + PGSIZE - 4, 0), 0, "nanosleep(a zero request across a page boundary)") ? OK : FAIL;
+}
+
+// ================================================================================================
+// Memory: the heap, demand paging, the stack
+// ================================================================================================
+
+function touchbody(): void { sink = load<u8>(gaddr); }
+function writebody(): void { store<u8>(gaddr, 1); }
+
+/** brk: grows (zeroed pages), shrinks (the freed pages fault), refuses bad breaks. */
+function t_brk(): i32 {
+  const base = brk(0);
+  if (!check(base != 0 && (base & 0xfff) == 0 && brk(0) == base, "brk(0) = 0x%x", base)) return FAIL;
+  if (!check(brk(base + 10000) == base + 10000, "brk(base + 10000) = 0x%x", brk(0))) return FAIL;
+  if (!check(brk(0) == base + 10000, "brk(0) after growing = 0x%x", brk(0))) return FAIL;
+  for (let p = base; p < base + 10000; p += 4) if (load<u32>(p) != 0) return fail("new heap not zero at 0x%x", p);
+  for (let p = base; p < base + 10000; p += 4) store<u32>(p, p);
+  for (let p = base; p < base + 10000; p += 4) if (load<u32>(p) != p) return fail("heap lost a write at 0x%x", p);
+  // The rest of the last page is there too (the break is rounded up to a page).
+  store<u32>(base + 3 * PGSIZE - 4, 5);
+  // Refused: below the start, into the stack region, into the kernel.
+  if (!check(brk(base - PGSIZE) == base + 10000, "brk(below the heap's start) moved the break to 0x%x", brk(0))) return FAIL;
+  if (!check(brk(0xBFFFF000) == base + 10000, "brk(into the stack) = 0x%x", brk(0))) return FAIL;
+  if (!check(brk(0xC0001000) == base + 10000, "brk(into the kernel) = 0x%x", brk(0))) return FAIL;
+  // Shrinking: the page holding the new break stays, the ones above fault.
+  if (!check(brk(base + 100) == base + 100, "brk(base + 100) = 0x%x", brk(0))) return FAIL;
+  if (!check(load<u32>(base + 96) == base + 96, "shrinking lost the data below the break")) return FAIL;
+  gaddr = base + PGSIZE;
+  if (!dies(touchbody, SIGSEGV, "reading the freed page at base + 4096")) return FAIL;
+  gaddr = base + 2 * PGSIZE + 5;
+  if (!dies(writebody, SIGSEGV, "writing the freed page at base + 8192")) return FAIL;
+  // Growing again gives zeroed pages, not the old bytes.
+  if (!check(brk(base + 3 * PGSIZE) == base + 3 * PGSIZE, "brk(regrow) = 0x%x", brk(0))) return FAIL;
+  if (!check(load<u32>(base + PGSIZE) == 0 && load<u32>(base + 3 * PGSIZE - 4) == 0, "regrown heap holds old bytes")) return FAIL;
+  // Back to empty: nothing of the heap is left.
+  if (!check(brk(base) == base, "brk(base) = 0x%x", brk(0))) return FAIL;
+  gaddr = base;
+  if (!dies(touchbody, SIGSEGV, "reading the heap's first byte after brk(base)")) return FAIL;
+  // Big, lazily: 32 MiB (twice the RAM) of which a few pages are touched.
+  const bigend = base + 32 * 1024 * 1024;
+  if (!check(brk(bigend) == bigend, "brk(+32 MiB) = 0x%x", brk(0))) return FAIL;
+  store<u32>(bigend - 4, 1);
+  store<u32>(base + 16 * 1024 * 1024, 2);
+  if (!check(load<u32>(bigend - 4) == 1 && load<u32>(base + 16 * 1024 * 1024) == 2, "the big heap lost a write")) return FAIL;
+  return check(brk(base) == base, "brk(base) after the big heap") ? OK : FAIL;
+}
+
+function brkwrapbody(): void {
+  gval = 99;
+  const before = brk(0);
+  const r = brk(0xFFFFFFFF);
+  if (r != before) exit(1);
+  if (brk(0) != before) exit(2);
+  if (gval != 99) exit(3);
+  const r2 = brk(0xFFFFF001);
+  if (r2 != before || gval != 99) exit(4);
+  exit(0);
+}
+
+/** brk with an address whose page rounding wraps past 0xFFFFFFFF: refused, memory intact. */
+function t_brkwrap(): i32 {
+  const st = child(brkwrapbody);
+  if (st == 0) return OK;
+  if (st == 1 << 8) return fail("brk(0xFFFFFFFF) did not return the old break");
+  if (st == 2 << 8) return fail("brk(0xFFFFFFFF) moved the break");
+  if (st == 3 << 8) return fail("brk(0xFFFFFFFF) lost the process's data (a global went back to its initial value)");
+  if (st == 4 << 8) return fail("brk(0xFFFFF001) was not refused");
+  return fail("the child's wait status is 0x%x", st);
+}
+
+/** brk: 5 rounds of 4 MiB grown, touched and given back: more than the RAM, so frames must be freed. */
+function t_brkleak(): i32 {
+  const base = brk(0);
+  const size: u32 = 4 * 1024 * 1024;
+  for (let round = 0; round < 5; round++) {
+    if (!check(brk(base + size) == base + size, "round %d: brk(+4 MiB) failed", round)) return FAIL;
+    for (let p = base; p < base + size; p += PGSIZE) store<u32>(p, p);
+    for (let p = base; p < base + size; p += PGSIZE) if (load<u32>(p) != p) return fail("round %d: lost a write at 0x%x", round, p);
+    if (!check(brk(base) == base, "round %d: brk(base) failed", round)) return FAIL;
+  }
+  return OK;
+}
+
+function hogbody(): void {
+  const base = brk(0);
+  const size: u32 = 4 * 1024 * 1024;
+  if (brk(base + size) != base + size) exit(1);
+  for (let p = base; p < base + size; p += PGSIZE) store<u32>(p, p);
+}
+
+/** exit frees a process's frames: 5 children in turn each touch 4 MiB. */
+function t_exitleak(): i32 {
+  for (let i = 0; i < 5; i++) {
+    if (!want(child(hogbody), 0, "child %d touching 4 MiB: wait status", i)) return FAIL;
+  }
+  return OK;
+}
+
+/** Demand-zero paging: 2 MiB of bss reads as zeros, then keeps what is written. */
+function t_bss(): i32 {
+  const size: u32 = 2 * 1024 * 1024;
+  for (let i: u32 = 0; i < PGSIZE; i += 4) if (load<u32>(big, i) != 0 || load<u32>(big, size - PGSIZE + i) != 0) return fail("bss not zero at +0x%x", i);
+  for (let p: u32 = 0; p < size; p += PGSIZE) if (load<u32>(big, p + 2048) != 0) return fail("bss not zero at +0x%x", p + 2048);
+  for (let p: u32 = 0; p < size; p += PGSIZE) store<u32>(big, p ^ 0x5a5a5a5a, p + 1024);
+  for (let p: u32 = 0; p < size; p += PGSIZE) if (load<u32>(big, p + 1024) != (p ^ 0x5a5a5a5a)) return fail("bss lost a write at +0x%x", p);
+  return OK;
+}
+
+/** File-backed paging: the text and initialised data in memory are the bytes of /bin/usertests. */
+function t_textfile(): i32 {
+  const fd = open("/bin/usertests", 0, 0);
+  const hdr = buf2;
+  if (!check(read(fd, hdr, 512) == 512 && load<u32>(hdr) == 0x464c457f, "cannot read the ELF header")) return FAIL;
+  const phoff = load<u32>(hdr, 28), phnum = load<u16>(hdr, 44);
+  let seen = 0;
+  for (let i: u32 = 0; i < phnum; i++) {
+    const ph = hdr + phoff + i * 32;
+    if (load<u32>(ph) != 1) continue;
+    const off = load<u32>(ph, 4), va = load<u32>(ph, 8), filesz = load<u32>(ph, 16), flags = load<u32>(ph, 24);
+    if ((flags & 2) != 0) {
+      // Data: the constant table magic is where the file says.
+      if (magic >= va && magic + 16 <= va + filesz) {
+        const f2 = open("/bin/usertests", 0, 0);
+        // Skip to its offset.
+        let pos: u32 = 0;
+        const at = off + (magic - va);
+        while (pos < at) { const k = at - pos > 4096 ? 4096 : at - pos; pos += <u32>read(f2, buf, k); }
+        read(f2, buf, 16);
+        close(f2);
+        if (!check(same(buf, magic, 16), "initialised data differs from the file")) return FAIL;
+        seen++;
+      }
+      continue;
+    }
+    // Text (and read-only data): compare every byte.
+    const f3 = open("/bin/usertests", 0, 0);
+    let pos: u32 = 0;
+    while (pos < off) { const k = off - pos > 4096 ? 4096 : off - pos; pos += <u32>read(f3, buf, k); }
+    for (let done: u32 = 0; done < filesz; ) {
+      const k = filesz - done > 4096 ? 4096 : filesz - done;
+      if (read(f3, buf, k) != <i32>k) return fail("short read of the text");
+      if (!same(va + done, buf, k)) return fail("the text at 0x%x differs from the file", va + done);
+      done += k;
+    }
+    close(f3);
+    seen++;
+  }
+  close(fd);
+  // The text, the read-only data, and the table in the data.
+  return check(seen >= 2, "found only %d segments to compare", seen) ? OK : FAIL;
+}
+
+function deep(n: i32): i32 {
+  if (n <= 0) return 0;
+  return deep(n - 1) + (n & 3);
+}
+
+function inf(n: i32): i32 {
+  return inf(n + 1) + 1;
+}
+
+function infbody(): void { sink = <u32>inf(0); }
+
+/** The stack grows on demand: 6 MiB of recursion (16 bytes a level) within the 8 MiB limit. */
+function t_stack(): i32 {
+  const levels = 6 * 1024 * 1024 / 16;
+  const r = deep(levels);
+  // Each group of 4 levels adds 0 + 1 + 2 + 3.
+  return want(r, levels / 4 * 6, "deep(%d)", levels) ? OK : FAIL;
+}
+
+/** Recursion without end: SIGSEGV at the 8 MiB limit (not a panic, not a hang). */
+function t_stackover(): i32 {
+  return dies(infbody, SIGSEGV, "endless recursion") ? OK : FAIL;
+}
+
+/** The stack's limits: 8 MiB below the top is never stack; a touch far below ESP is no growth. */
+function t_stacklimit(): i32 {
+  gaddr = USERTOP - 9 * 1024 * 1024;
+  if (!dies(touchbody, SIGSEGV, "reading USERTOP - 9 MiB")) return FAIL;
+  gaddr = USERTOP - 8 * 1024 * 1024 - 4;
+  if (!dies(writebody, SIGSEGV, "writing USERTOP - 8 MiB - 4")) return FAIL;
+  // Within the region but 2 MiB below ESP: not growth (docs/kernel.md, the 64 KiB rule).
+  gaddr = USERTOP - 2 * 1024 * 1024;
+  if (!dies(writebody, SIGSEGV, "writing 2 MiB below the stack pointer")) return FAIL;
+  // 32 KiB below the top (less than 64 KiB below ESP): growth.
+  gaddr = USERTOP - 32 * 1024;
+  return want(child(writebody), 0, "writing 32 KiB below the top: wait status") ? OK : FAIL;
+}
+
+// ================================================================================================
+// Faults (SPEC §4.4): each in a child; the parent checks the signal in the wait status
+// ================================================================================================
+
+function execbody(): void { changetype<Body>(gaddr)(); }
+function divbody(): void { sink = <u32>(1 / zero); }
+function divovbody(): void { sink = <u32>(<i32>0x80000000 / minus1); }
+
+/** Null pointers: read, write, execute at 0. */
+function t_faultnull(): i32 {
+  gaddr = 0;
+  if (!dies(touchbody, SIGSEGV, "reading 0")) return FAIL;
+  if (!dies(writebody, SIGSEGV, "writing 0")) return FAIL;
+  if (!dies(execbody, SIGSEGV, "calling 0")) return FAIL;
+  gaddr = 0xffc;
+  if (!dies(touchbody, SIGSEGV, "reading 0xffc")) return FAIL;
+  return runs(SIGSEGV, "/demos/null-deref") ? OK : FAIL;
+}
+
+/** Writing the program's own text (read-only): SIGSEGV. */
+function t_faulttext(): i32 {
+  gaddr = 0x08048000;
+  if (!dies(writebody, SIGSEGV, "writing 0x08048000")) return FAIL;
+  gaddr = changetype<usize>(t_faulttext);
+  if (!dies(writebody, SIGSEGV, "writing this function's code")) return FAIL;
+  gaddr = changetype<usize>(MOTD);
+  if (!dies(writebody, SIGSEGV, "writing a string constant")) return FAIL;
+  return runs(SIGSEGV, "/demos/write-text") ? OK : FAIL;
+}
+
+/** The kernel's half: reading, writing, executing there is SIGSEGV. */
+function t_faultkernel(): i32 {
+  gaddr = 0xC0000000;
+  if (!dies(touchbody, SIGSEGV, "reading 0xC0000000")) return FAIL;
+  gaddr = 0xC0100000;
+  if (!dies(writebody, SIGSEGV, "writing 0xC0100000")) return FAIL;
+  if (!dies(execbody, SIGSEGV, "calling 0xC0100000")) return FAIL;
+  gaddr = 0xFFFFFFFC;
+  if (!dies(touchbody, SIGSEGV, "reading 0xFFFFFFFC")) return FAIL;
+  gaddr = 0xE0000000;
+  if (!dies(touchbody, SIGSEGV, "reading 0xE0000000 (no RAM there)")) return FAIL;
+  if (!runs(SIGSEGV, "/bin/ut-asm", s("x"))) return FAIL;
+  return runs(SIGSEGV, "/demos/kernel-read") ? OK : FAIL;
+}
+
+/** Unmapped user addresses between the heap and the stack. */
+function t_faultwild(): i32 {
+  gaddr = 0x40000000;
+  if (!dies(touchbody, SIGSEGV, "reading 0x40000000")) return FAIL;
+  if (!dies(execbody, SIGSEGV, "calling 0x40000000")) return FAIL;
+  gaddr = 0x08047FFE;
+  return dies(touchbody, SIGSEGV, "reading 0x08047FFE, just below the text") ? OK : FAIL;
+}
+
+/** #DE: division by zero and INT_MIN / -1: SIGFPE. */
+function t_faultdiv(): i32 {
+  if (!dies(divbody, SIGFPE, "1 / 0")) return FAIL;
+  if (!dies(divovbody, SIGFPE, "INT_MIN / -1")) return FAIL;
+  if (!runs(SIGFPE, "/bin/ut-asm", s("d"))) return FAIL;
+  return runs(SIGFPE, "/demos/divzero") ? OK : FAIL;
+}
+
+/** #UD: SIGILL. */
+function t_faultud(): i32 {
+  if (!runs(SIGILL, "/bin/ut-asm", s("u"))) return FAIL;
+  return runs(SIGILL, "/demos/illegal") ? OK : FAIL;
+}
+
+/** INT3: SIGTRAP. */
+function t_faultint3(): i32 {
+  if (!runs(SIGTRAP, "/bin/ut-asm", s("b"))) return FAIL;
+  return runs(SIGTRAP, "/demos/breakpoint") ? OK : FAIL;
+}
+
+/** Privileged instructions at CPL 3 (#GP): SIGSEGV. */
+function t_faultpriv(): i32 {
+  if (!runs(SIGSEGV, "/demos/privileged")) return FAIL;
+  if (!runs(SIGSEGV, "/bin/ut-asm", s("h"))) return FAIL;
+  if (!runs(SIGSEGV, "/bin/ut-asm", s("c"))) return FAIL;
+  if (!runs(SIGSEGV, "/bin/ut-asm", s("i"))) return FAIL;
+  if (!runs(SIGSEGV, "/bin/ut-asm", s("o"))) return FAIL;
+  if (!runs(SIGSEGV, "/bin/ut-asm", s("r"))) return FAIL;
+  if (!runs(SIGSEGV, "/bin/ut-asm", s("l"))) return FAIL;
+  // INT n through a gate of DPL 0: #GP.
+  if (!runs(SIGSEGV, "/bin/ut-asm", s("n"))) return FAIL;
+  return runs(SIGSEGV, "/bin/ut-asm", s("t")) ? OK : FAIL;
+}
+
+/** A fault kills only its process: a sibling and the parent go on. */
+function t_faultonly(): i32 {
+  const a = fork();
+  if (a == 0) { msleep(100); exit(7); }
+  const b = fork();
+  if (b == 0) { sink = load<u32>(0); exit(1); }
+  waitpid(b, status, 0);
+  if (!want(load<i32>(status), SIGSEGV, "the faulting child's wait status")) return FAIL;
+  waitpid(a, status, 0);
+  return want(load<i32>(status), 7 << 8, "its sibling's wait status") ? OK : FAIL;
+}
+
+/** POPFD at CPL 3 changes neither IOPL nor IF (user code runs with IOPL 0). */
+function t_iopl(): i32 {
+  return runs(0, "/bin/ut-asm", s("f")) ? OK : FAIL;
+}
+
+/** Unknown system-call numbers: ENOSYS. */
+function t_nosys(): i32 {
+  return runs(0, "/bin/ut-asm", s("s")) ? OK : FAIL;
+}
+
+/** A system call keeps every register but EAX. */
+function t_regs(): i32 {
+  return runs(0, "/bin/ut-asm", s("p")) ? OK : FAIL;
+}
+
+/** System calls do not use the user's stack: they work with ESP pointing nowhere. */
+function t_badesp(): i32 {
+  return runs(42 << 8, "/bin/ut-asm", s("z")) ? OK : FAIL;
+}
+
+// ================================================================================================
+// Processes
+// ================================================================================================
+
+/** 40 children one after another: fork, execve, exit, wait. */
+function t_forkseq(): i32 {
+  for (let i = 0; i < 40; i++) {
+    if (!runs((i + 10) << 8, "/bin/ut-args", s("code"), itoa(i + 10))) return FAIL;
+  }
+  return OK;
+}
+
+/** 20 children at once, each running a program; each pid is reaped once with its own status. */
+function t_forkpar(): i32 {
+  for (let i = 0; i < 20; i++) {
+    const pid = fork();
+    if (pid < 0) return fail("fork %d = %d", i, pid);
+    if (pid == 0) {
+      const r = execve("/bin/ut-args", setargs(s("ut-args"), s("code"), itoa(100 + i)), 0);
+      printf("usertests: forkpar: child %d: execve(/bin/ut-args) = %d\n", i, r);
+      exit(127);
+    }
+    store<i32>(pids, pid, <u32>i * 4);
+  }
+  for (let k = 0; k < 20; k++) {
+    const w = waitpid(-1, status, 0);
+    let i = 0;
+    while (i < 20 && load<i32>(pids, <u32>i * 4) != w) i++;
+    if (i == 20) return fail("waitpid(-1) = %d, not one of the children (or one twice)", w);
+    if (!want(load<i32>(status), (100 + i) << 8, "child %d's wait status", i)) return FAIL;
+    store<i32>(pids, -5, <u32>i * 4);
+  }
+  return want(waitpid(-1, status, 0), ECHILD, "waitpid(-1) after 20") ? OK : FAIL;
+}
+
+/** Forks until the process table is full: EAGAIN (or ENOMEM), then everything is reaped and fork works again. */
+function t_forkfull(): i32 {
+  let n = 0;
+  let r = 0;
+  while (n < 100) {
+    const pid = fork();
+    if (pid == 0) exit(0);
+    if (pid < 0) { r = pid; break; }
+    n++;
+  }
+  for (let k = 0; k < n; k++) {
+    const w = waitpid(-1, status, 0);
+    if (w < 0) return fail("waitpid(-1) = %d after %d of %d children", w, k, n);
+  }
+  if (!check(r == EAGAIN || r == ENOMEM, "fork failed with %d after %d children, want -11 (EAGAIN) or -12", r, n)) return FAIL;
+  if (!check(n >= 40, "only %d children before fork failed", n)) return FAIL;
+  if (!want(waitpid(-1, status, 0), ECHILD, "waitpid(-1) at the end")) return FAIL;
+  return want(child(exitbody), 0, "a fork after the table was full: wait status") ? OK : FAIL;
+}
+
+// ================================================================================================
+// /proc (the kernel synthesises it: SPEC §4.2)
+// ================================================================================================
+
+/** Reads a whole small file into buf (NUL-terminated); its length, or the open's error. */
+function slurp(path: string): i32 {
+  const fd = open(path, 0, 0);
+  if (fd < 0) return fd;
+  let n: u32 = 0;
+  while (n < 8000) {
+    const r = read(fd, buf + n, 8000 - n);
+    if (r <= 0) break;
+    n += <u32>r;
+  }
+  close(fd);
+  store<u8>(buf, 0, n);
+  return <i32>n;
+}
+
+/** The k-th (from 1) space-separated field of a /proc/PID/stat line, as a number (-1 if missing). */
+function statfield(k: i32): i32 {
+  // The name in parentheses may hold spaces: count fields after the last ')'.
+  let i: u32 = 0, close_: u32 = 0;
+  while (load<u8>(buf, i) != 0) { if (load<u8>(buf, i) == 41) close_ = i; i++; }
+  if (close_ == 0) return -1;
+  i = close_ + 1;
+  let f = 2;
+  while (true) {
+    while (load<u8>(buf, i) == 32) i++;
+    if (load<u8>(buf, i) == 0 || load<u8>(buf, i) == 10) return -1;
+    f++;
+    if (f == k) {
+      let v = 0;
+      const c0 = load<u8>(buf, i);
+      if (c0 < 48 || c0 > 57) return -1;
+      while (load<u8>(buf, i) >= 48 && load<u8>(buf, i) <= 57) { v = v * 10 + (load<u8>(buf, i) - 48); i++; }
+      return v;
+    }
+    while (load<u8>(buf, i) != 0 && load<u8>(buf, i) != 32) i++;
+  }
+}
+
+/** /proc/self/stat: Linux's fields — pid, (name), minflt (10) grows by the pages touched. */
+function t_procstat(): i32 {
+  const n = slurp("/proc/self/stat");
+  if (n == ENOENT) return skip("no /proc yet");
+  if (!check(n > 0, "reading /proc/self/stat gave %d", n)) return FAIL;
+  let v = 0, i: u32 = 0;
+  while (load<u8>(buf, i) >= 48 && load<u8>(buf, i) <= 57) { v = v * 10 + (load<u8>(buf, i) - 48); i++; }
+  if (!want(v, getpid(), "the pid at the start of /proc/self/stat")) return FAIL;
+  if (!check(same(buf + i, s(" (usertests) "), 13), "/proc/self/stat: no \" (usertests) \" after the pid: %s", buf)) return FAIL;
+  const min0 = statfield(10), maj0 = statfield(12);
+  if (!check(min0 >= 0 && maj0 >= 0, "/proc/self/stat: no minflt (10) or majflt (12) field: %s", buf)) return FAIL;
+  // 20 pages never touched: 20 more minor faults.
+  for (let p: u32 = 0; p < 20; p++) store<u32>(big, 1, p * PGSIZE);
+  slurp("/proc/self/stat");
+  const min1 = statfield(10);
+  return check(min1 - min0 >= 20, "minflt went from %d to %d after touching 20 new pages", min0, min1) ? OK : FAIL;
+}
+
+/** The value in kB of a "Name:   N kB" line of buf (-1 if missing). */
+function meminfo(name: string): i32 {
+  const nl = strlen(s(name));
+  let i: u32 = 0;
+  while (load<u8>(buf, i) != 0) {
+    if ((i == 0 || load<u8>(buf, i - 1) == 10) && same(buf + i, s(name), nl) && load<u8>(buf, i + nl) == 58) {
+      i += nl + 1;
+      while (load<u8>(buf, i) == 32) i++;
+      let v = 0;
+      while (load<u8>(buf, i) >= 48 && load<u8>(buf, i) <= 57) { v = v * 10 + (load<u8>(buf, i) - 48); i++; }
+      return v;
+    }
+    i++;
+  }
+  return -1;
+}
+
+/** /proc/meminfo: MemTotal and MemFree in kB; 1 MiB touched and given back moves MemFree. */
+function t_meminfo(): i32 {
+  const n = slurp("/proc/meminfo");
+  if (n == ENOENT) return skip("no /proc yet");
+  if (!check(n > 0, "reading /proc/meminfo gave %d", n)) return FAIL;
+  const total = meminfo("MemTotal"), free0 = meminfo("MemFree");
+  if (!check(total >= 8192 && free0 > 0 && free0 < total, "/proc/meminfo: MemTotal %d kB, MemFree %d kB: %s", total, free0, buf)) return FAIL;
+  const base = brk(0);
+  brk(base + 1024 * 1024);
+  for (let p = base; p < base + 1024 * 1024; p += PGSIZE) store<u32>(p, 1);
+  slurp("/proc/meminfo");
+  const free1 = meminfo("MemFree");
+  brk(base);
+  slurp("/proc/meminfo");
+  const free2 = meminfo("MemFree");
+  if (!check(free0 - free1 >= 1000, "MemFree went from %d to %d kB after touching 1 MiB", free0, free1)) return FAIL;
+  return check(free2 - free1 >= 1000, "MemFree went from %d to %d kB after brk gave 1 MiB back", free1, free2) ? OK : FAIL;
+}
+
+// ================================================================================================
+// The table and the runner
+// ================================================================================================
+
+type Test = () => i32;
+
+/** Name, function: in the order they run. */
+const tests = memory.data<usize>([
+  changetype<usize>("exit"), changetype<usize>(t_exit),
+  changetype<usize>("fork"), changetype<usize>(t_fork),
+  changetype<usize>("getpid"), changetype<usize>(t_getpid),
+  changetype<usize>("getppid"), changetype<usize>(t_getppid),
+  changetype<usize>("waitpid"), changetype<usize>(t_waitpid),
+  changetype<usize>("read"), changetype<usize>(t_read),
+  changetype<usize>("readfile"), changetype<usize>(t_readfile),
+  changetype<usize>("readstraddle"), changetype<usize>(t_readstraddle),
+  changetype<usize>("readdir"), changetype<usize>(t_readdir),
+  changetype<usize>("write"), changetype<usize>(t_write),
+  changetype<usize>("open"), changetype<usize>(t_open),
+  changetype<usize>("openmany"), changetype<usize>(t_openmany),
+  changetype<usize>("close"), changetype<usize>(t_close),
+  changetype<usize>("fstat"), changetype<usize>(t_fstat),
+  changetype<usize>("execve"), changetype<usize>(t_execve),
+  changetype<usize>("kill"), changetype<usize>(t_kill),
+  changetype<usize>("killsig"), changetype<usize>(t_killsig),
+  changetype<usize>("killsleep"), changetype<usize>(t_killsleep),
+  changetype<usize>("killspin"), changetype<usize>(t_killspin),
+  changetype<usize>("killwait"), changetype<usize>(t_killwait),
+  changetype<usize>("killread"), changetype<usize>(t_killread),
+  changetype<usize>("preempt"), changetype<usize>(t_preempt),
+  changetype<usize>("yield"), changetype<usize>(t_yield),
+  changetype<usize>("nanosleep"), changetype<usize>(t_nanosleep),
+  changetype<usize>("nosys"), changetype<usize>(t_nosys),
+  changetype<usize>("regs"), changetype<usize>(t_regs),
+  changetype<usize>("badesp"), changetype<usize>(t_badesp),
+  changetype<usize>("brk"), changetype<usize>(t_brk),
+  changetype<usize>("brkwrap"), changetype<usize>(t_brkwrap),
+  changetype<usize>("brkleak"), changetype<usize>(t_brkleak),
+  changetype<usize>("exitleak"), changetype<usize>(t_exitleak),
+  changetype<usize>("bss"), changetype<usize>(t_bss),
+  changetype<usize>("textfile"), changetype<usize>(t_textfile),
+  changetype<usize>("stack"), changetype<usize>(t_stack),
+  changetype<usize>("stackover"), changetype<usize>(t_stackover),
+  changetype<usize>("stacklimit"), changetype<usize>(t_stacklimit),
+  changetype<usize>("faultnull"), changetype<usize>(t_faultnull),
+  changetype<usize>("faulttext"), changetype<usize>(t_faulttext),
+  changetype<usize>("faultkernel"), changetype<usize>(t_faultkernel),
+  changetype<usize>("faultwild"), changetype<usize>(t_faultwild),
+  changetype<usize>("faultdiv"), changetype<usize>(t_faultdiv),
+  changetype<usize>("faultud"), changetype<usize>(t_faultud),
+  changetype<usize>("faultint3"), changetype<usize>(t_faultint3),
+  changetype<usize>("faultpriv"), changetype<usize>(t_faultpriv),
+  changetype<usize>("faultonly"), changetype<usize>(t_faultonly),
+  changetype<usize>("iopl"), changetype<usize>(t_iopl),
+  changetype<usize>("forkseq"), changetype<usize>(t_forkseq),
+  changetype<usize>("forkpar"), changetype<usize>(t_forkpar),
+  changetype<usize>("forkfull"), changetype<usize>(t_forkfull),
+  changetype<usize>("readrace"), changetype<usize>(t_readrace),
+  changetype<usize>("openrace"), changetype<usize>(t_openrace),
+  // Last: a kernel that gets this wrong may panic.
+  changetype<usize>("readaligned"), changetype<usize>(t_readaligned),
+  changetype<usize>("procstat"), changetype<usize>(t_procstat),
+  changetype<usize>("meminfo"), changetype<usize>(t_meminfo),
+  0, 0,
+]);
+
+function testname(i: u32): usize { return load<usize>(tests, i * 8); }
+
+/**
+ * Runs test i in a child, with a watchdog child that kills it after TIMEOUT seconds. Returns OK,
+ * FAIL or SKIP; prints the line for an ok, a crash or a time-out (the test prints its own failure).
+ */
+function runtest(i: u32): i32 {
+  const name = testname(i);
+  const t = fork();
+  if (t < 0) { printf("test %s: FAILED (fork = %d)\n", name, t); return FAIL; }
+  if (t == 0) {
+    rlen = 0;
+    const r = changetype<Test>(load<usize>(tests, i * 8 + 4))();
+    if (r == FAIL) printf("test %s: FAILED (%s)\n", name, rlen == 0 ? changetype<usize>("no reason given") : reason);
+    if (r == SKIP) printf("test %s: skipped (%s)\n", name, reason);
+    exit(r);
+  }
+  const w = fork();
+  if (w == 0) {
+    store<u32>(ts, TIMEOUT); store<u32>(ts, 0, 4);
+    nanosleep(ts, 0);
+    kill(t, SIGKILL);
+    exit(0);
+  }
+  // Wait for the test (reaping whatever else ends: orphans come to init, which may be us).
+  let st = 0;
+  while (true) {
+    const r = waitpid(-1, status, 0);
+    if (r < 0) { printf("test %s: FAILED (waitpid = %d)\n", name, r); return FAIL; }
+    if (r == t) { st = load<i32>(status); break; }
+  }
+  const timedout = w > 0 && kill(w, SIGKILL) == ESRCH;
+  if (w > 0) while (true) { const r = waitpid(-1, status, 0); if (r == w || r < 0) break; }
+  if (st == 0) { printf("test %s: ok\n", name); return OK; }
+  if (st == FAIL << 8) return FAIL;
+  if (st == SKIP << 8) return SKIP;
+  if (st == SIGKILL && timedout) printf("test %s: FAILED (timed out after %u s)\n", name, TIMEOUT);
+  else if ((st & 0x7f) != 0) printf("test %s: FAILED (killed by signal %d)\n", name, st & 0x7f);
+  else printf("test %s: FAILED (exit status %d)\n", name, (st >> 8) & 0xff);
+  return FAIL;
+}
+
+function find(name: usize): i32 {
+  for (let i: u32 = 0; testname(i) != 0; i++) if (streq(testname(i), name)) return <i32>i;
+  return -1;
+}
+
+export function main(argc: i32, argv: usize): i32 {
+  for (let a = 1; a < argc; a++) {
+    if (find(arg(argv, a)) < 0) { printf("usertests: no test named %s\n", arg(argv, a)); return 2; }
+  }
+  printf("usertests starting\n");
+  let failed = 0, skipped = 0, ran = 0;
+  for (let i: u32 = 0; testname(i) != 0; i++) {
+    if (argc > 1) {
+      let chosen = false;
+      for (let a = 1; a < argc; a++) if (streq(testname(i), arg(argv, a))) chosen = true;
+      if (!chosen) continue;
+    }
+    const r = runtest(i);
+    ran++;
+    if (r == FAIL) failed++;
+    if (r == SKIP) skipped++;
+  }
+  printf("usertests: %d tests, %d failed, %d skipped\n", ran, failed, skipped);
+  if (failed == 0) { printf("ALL TESTS PASSED\n"); return 0; }
+  printf("%d TESTS FAILED\n", failed);
+  return 1;
+}
