@@ -51,7 +51,7 @@ describe('the kernel and its userland', () => {
       '$ echo hello, world',
       'hello, world',
       '$ ls /demos',
-      'breakpoint', 'divzero', 'file-backed', 'illegal', 'kernel-read', 'null-deref', 'privileged', 'stack-grow', 'write-text', 'zero-fill',
+      'breakpoint', 'cow', 'divzero', 'file-backed', 'illegal', 'kernel-read', 'null-deref', 'privileged', 'stack-grow', 'write-text', 'zero-fill',
       '$ cat /etc/motd',
       'Welcome to toy86. Programs are in /bin, fault demos in /demos.',
       '$ /demos/null-deref',
@@ -84,9 +84,10 @@ describe('the kernel and its userland', () => {
     expect(stop).toEqual({ kind: 'poweroff', code: 0 });
   });
 
-  it('pages in on demand: zero-fill, the heap (brk), the stack growing, from the file', () => {
-    const { out } = session(['/demos/zero-fill', 'hog 2048', '/demos/stack-grow 512', '/demos/file-backed']);
+  it('pages in on demand: zero-fill, the heap (brk), the stack growing, from the file; copy-on-write fork', () => {
+    const { out } = session(['/demos/zero-fill', 'hog 2048', '/demos/stack-grow 512', '/demos/file-backed', '/demos/cow']);
     expect(out).toContain('file-backed: 64 pages read from the disk (sum 192), 64 major faults\n');
+    expect(out).toContain('cow: child read 64 shared pages (sum 2016) with 0 faults, wrote 8 with 8 faults\ncow: the parent\'s pages are unchanged\n');
     expect(out).toContain('zero-fill: 64 pages read as zero\n');
     expect(out).toContain('hog: 2048 KiB in 512 pages\n');
     expect(out).toMatch(/stack-grow: 512 KiB of stack \(\d+\)\n/);
