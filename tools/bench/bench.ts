@@ -158,44 +158,61 @@ async function kernelBenchmarks(runs: number): Promise<KernelResult> {
   return { bootInstructions, bootClock, bootWallMs: median(walls), figures };
 }
 
+/** One interpreter benchmark: a machine, a warm-up run, then `runs` timed runs. */
+function measureOne(b: Benchmark, runs: number): BenchResult {
+  const image = linkSources([join(PROGRAMS, b.file)], { base: 0x100000 });
+  const m = new Machine({});
+  const once = () => {
+    m.loadKernel(image, '', b.file);
+    m.cpu.mmu.stats.fill(0);
+    m.clock = 0;
+    const t0 = performance.now();
+    const r = m.run(5e9);
+    const ms = performance.now() - t0;
+    if (r.kind !== 'poweroff') throw new Error(`benchmark ${b.name} stopped with ${r.kind}`);
+    return ms;
+  };
+  once(); // warm-up: the machine's interpreter is compiled and optimised
+  const times: number[] = [];
+  let extra: BenchResult['extra'];
+  for (let i = 0; i < runs; i++) {
+    times.push(once());
+  }
+  const med = median(times);
+  if (b.extra) extra = b.extra(m, med);
+  const result: BenchResult = {
+    name: b.name, what: b.what, instructions: m.clock, ms: times, medianMs: med, mips: m.clock / med / 1000, extra,
+  };
+  if (b.twin) {
+    const native = timeNative(b.twin, runs);
+    const guest = m.cpu.regs[0];
+    if ((native.value | 0) !== (guest | 0)) {
+      throw new Error(`benchmark ${b.name}: the guest computed ${guest}, its JavaScript twin ${native.value}`);
+    }
+    result.nativeMs = native.ms;
+    result.ratio = med / native.ms;
+  }
+  return result;
+}
+
 /** Runs every benchmark; prints the table; writes results.json. Returns the exit code. */
-export async function runBenchmarks(o: { runs: number }): Promise<number> {
+export async function runBenchmarks(o: { runs: number; one?: string }): Promise<number> {
   const runs = Math.max(1, Math.floor(o.runs));
+  if (o.one !== undefined) {
+    const b = BENCHMARKS.find((x) => x.name === o.one);
+    if (!b) throw new Error(`no benchmark named ${o.one}`);
+    process.stdout.write(JSON.stringify(measureOne(b, runs)) + '\n');
+    return 0;
+  }
   const results: BenchResult[] = [];
+  // Each interpreter benchmark in a process of its own: what one machine's code does to V8's
+  // optimisations must not slow down the next one's.
+  const { spawnSync } = await import('node:child_process');
   for (const b of BENCHMARKS) {
-    const image = linkSources([join(PROGRAMS, b.file)], { base: 0x100000 });
-    const m = new Machine({});
-    const once = () => {
-      m.loadKernel(image, '', b.file);
-      m.cpu.mmu.stats.fill(0);
-      m.clock = 0;
-      const t0 = performance.now();
-      const r = m.run(5e9);
-      const ms = performance.now() - t0;
-      if (r.kind !== 'poweroff') throw new Error(`benchmark ${b.name} stopped with ${r.kind}`);
-      return ms;
-    };
-    once(); // warm-up: the machine's interpreter is compiled and optimised
-    const times: number[] = [];
-    let extra: BenchResult['extra'];
-    for (let i = 0; i < runs; i++) {
-      times.push(once());
-    }
-    const med = median(times);
-    if (b.extra) extra = b.extra(m, med);
-    const result: BenchResult = {
-      name: b.name, what: b.what, instructions: m.clock, ms: times, medianMs: med, mips: m.clock / med / 1000, extra,
-    };
-    if (b.twin) {
-      const native = timeNative(b.twin, runs);
-      const guest = m.cpu.regs[0];
-      if ((native.value | 0) !== (guest | 0)) {
-        throw new Error(`benchmark ${b.name}: the guest computed ${guest}, its JavaScript twin ${native.value}`);
-      }
-      result.nativeMs = native.ms;
-      result.ratio = med / native.ms;
-    }
-    results.push(result);
+    const child = spawnSync(process.execPath, [join(ROOT, 'tools', 'toy86.mjs'), 'bench', '--one', b.name, '--runs', String(runs)], { encoding: 'utf8' });
+    const last = child.stdout.trim().split('\n').pop() ?? '';
+    if (child.status !== 0 || !last.startsWith('{')) throw new Error(`benchmark ${b.name} failed: ${child.stderr || child.stdout}`);
+    results.push(JSON.parse(last) as BenchResult);
     process.stdout.write(`${b.what}: done\n`);
   }
 
