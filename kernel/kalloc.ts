@@ -6,6 +6,10 @@ import { KERNBASE, PGSIZE } from './memlayout';
 import { printf } from './console';
 import { panic } from './trap';
 
+/** swap.ts. */
+declare function reclaim(): void;
+const LOWWATER: u32 = 8;
+
 /** x86.s: REP STOSD. */
 declare function memzero(dst: usize, n: u32): void;
 
@@ -62,6 +66,8 @@ export function kalloc(flags: u32, pid: i32, va: usize): usize {
 
 /** A free frame whose contents the caller is about to overwrite (not zeroed). */
 export function kallocraw(flags: u32, pid: i32, va: usize): usize {
+  // Low on frames: the replacement policy evicts (swap.ts); it may sleep on the disk.
+  if (freecount <= LOWWATER) reclaim();
   if (freelist == 0) return 0;
   const n = freelist - 1;
   const f = frame(n << 12);

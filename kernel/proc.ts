@@ -11,6 +11,7 @@ import { kalloc, kfree, kref, FRAME_KERNEL } from './kalloc';
 import { TrapFrame, panic, tss } from './trap';
 import { setupkvm, freevm, walk, mappage, kpgdir, switchpgdir, NREGION, Region, PTE_COW } from './vm';
 import { printf } from './console';
+import { PTE_SWAP, slotref } from './swap';
 import { fdinit, fdcopy, fdclear } from './file';
 import { namei } from './fs';
 
@@ -336,8 +337,16 @@ function copyuvm(from: usize, to: usize, pid: i32): bool {
     const pt = KERNBASE + (e & ~0xfff);
     for (let j: u32 = 0; j < 1024; j++) {
       let pte = load<u32>(pt, j * 4);
-      if ((pte & PTE_P) == 0) continue;
       const va = (i << 22) | (j << 12);
+      if ((pte & PTE_SWAP) != 0) {
+        // Swapped out: the child's entry names the same slot, one more reference to it.
+        const cpte = walk(to, va, true, pid);
+        if (cpte == 0) return false;
+        store<u32>(cpte, pte);
+        slotref((pte >>> 12) - 1);
+        continue;
+      }
+      if ((pte & PTE_P) == 0) continue;
       if ((pte & (PTE_W | PTE_COW)) != 0) {
         pte = (pte & ~PTE_W) | PTE_COW;
         store<u32>(pt, pte, j * 4);

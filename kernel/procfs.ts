@@ -14,8 +14,8 @@ import { KERNBASE, PGSIZE } from './memlayout';
 import { kalloc, kfree, FRAME_KERNEL, nframes, freecount } from './kalloc';
 import { format, type Arg } from '../userland/lib/fmt';
 import { NPROC, Proc, proc, myproc, findproc, regions, procname, UNUSED, SLEEPING, ZOMBIE } from './proc';
-import { NREGION, Region, PROT_READ, PROT_WRITE, PROT_EXEC, REGION_HEAP, REGION_STACK, minflt_total, majflt_total, tlbflushes } from './vm';
-import { swapSectors } from './fs';
+import { NREGION, Region, PROT_READ, PROT_WRITE, PROT_EXEC, REGION_HEAP, REGION_STACK, minflt_total, majflt_total, tlbflushes, cowfaults } from './vm';
+import { swaptotal, swapfree, pswpin, pswpout, evictions } from './swap';
 
 /** The page being written, and how much of it is used. */
 let out: usize = 0;
@@ -95,11 +95,12 @@ export function procgen(path: usize, isdir: usize): usize {
   }
   if (word(path, i, "meminfo")) {
     pf("MemTotal:   %8u kB\nMemFree:    %8u kB\n", nframes * 4, freecount * 4);
-    pf("SwapTotal:  %8u kB\nSwapFree:   %8u kB\n", swapSectors() / 2, swapSectors() / 2);
+    pf("SwapTotal:  %8u kB\nSwapFree:   %8u kB\n", swaptotal() * 4, swapfree() * 4);
     return finish(pa);
   }
   if (word(path, i, "vmstat")) {
-    pf("pgfault %u\npgmajfault %u\npswpin 0\npswpout 0\npgevict 0\ntlbflush %u\n", minflt_total + majflt_total, majflt_total, tlbflushes);
+    pf("pgfault %u\npgmajfault %u\npswpin %u\npswpout %u\n", minflt_total + majflt_total, majflt_total, pswpin, pswpout);
+    pf("pgevict %u\ntlbflush %u\ncowfault %u\n", evictions, tlbflushes, cowfaults);
     return finish(pa);
   }
   // self or a pid, then an optional file.

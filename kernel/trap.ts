@@ -126,8 +126,14 @@ function pagefault(tf: TrapFrame, user: bool): bool {
   if ((tf.err & 2) == 0 && (r.prot & PROT_READ) == 0) return false;
   if (r.kind == REGION_STACK && user && va + 65536 < tf.esp) return false;
   const got = pagein(p.pgdir, r, va, p.pid);
+  if (got == -2) {
+    // The page could not be read back: lost to a disk error (SPEC §4.4).
+    printf("[pid %d %s] bus error: the page at 0x%08x was lost to a disk error\n", p.pid, procname(p), va);
+    p.killed = 7;
+    return true;
+  }
   if (got < 0) {
-    printf("[pid %d %s] out of memory at 0x%08x: killed\n", p.pid, procname(p), va);
+    printf("[pid %d %s] out of memory and swap at 0x%08x: killed\n", p.pid, procname(p), va);
     p.killed = 9;
     return true;
   }

@@ -11,6 +11,8 @@ import { kalloc, kallocraw, kfree, kunref, krefs, FRAME_KERNEL, FRAME_USER } fro
 
 declare function memcopy(dst: usize, src: usize, n: u32): void;
 import { readi } from './fs';
+import { swapin, slotunref, stamp, PTE_SWAP } from './swap';
+import type { Proc } from './proc';
 
 /** A region of a process's address space. */
 @unmanaged export class Region {
@@ -107,6 +109,7 @@ export function freevm(pd: usize): void {
     for (let j: u32 = 0; j < 1024; j++) {
       const p = load<u32>(pt, j * 4);
       if ((p & PTE_P) != 0) kunref(p & ~0xfff);
+      else if ((p & PTE_SWAP) != 0) slotunref((p >>> 12) - 1);
     }
     kfree(e & ~0xfff);
   }
@@ -120,6 +123,7 @@ export function unmaprange(pd: usize, start: usize, end: usize): void {
     if (pte == 0) continue;
     const e = load<u32>(pte);
     if ((e & PTE_P) != 0) { kunref(e & ~0xfff); store<u32>(pte, 0); flushpage(va); }
+    else if ((e & PTE_SWAP) != 0) { slotunref((e >>> 12) - 1); store<u32>(pte, 0); }
   }
 }
 
@@ -166,8 +170,23 @@ export function uvalid(regions: usize, va: usize, n: u32, write: bool): bool {
  */
 export function pagein(pd: usize, r: Region, va: usize, pid: i32): i32 {
   const page = va & ~0xfff;
+  const perm = PTE_U | ((r.prot & PROT_WRITE) != 0 ? PTE_W : 0);
+  const pte = walk(pd, page, true, pid);
+  if (pte == 0) return -1;
+  if ((load<u32>(pte) & PTE_SWAP) != 0) {
+    // Swapped out: read back (swap.ts).
+    const spa = kallocraw(FRAME_USER, pid, page);
+    if (spa == 0) return -1;
+    stamp(spa);
+    const got = swapin(changetype<Proc>(0), pte, page, perm, spa);
+    if (got <= 0) kfree(spa);
+    if (got < 0) return got;
+    majflt_total++;
+    return 1;
+  }
   const pa = kalloc(FRAME_USER, pid, page);
   if (pa == 0) return -1;
+  stamp(pa);
   let major = false;
   if (r.ino != 0 && page - r.start < r.filesz) {
     // The file's bytes of this page (the rest of it stays zero).
@@ -178,8 +197,7 @@ export function pagein(pd: usize, r: Region, va: usize, pid: i32): i32 {
     major = true;
   }
   if (major) majflt_total++; else minflt_total++;
-  const perm = PTE_U | ((r.prot & PROT_WRITE) != 0 ? PTE_W : 0);
-  if (!mappage(pd, page, pa, perm, pid)) { kfree(pa); return -1; }
+  store<u32>(pte, pa | perm | PTE_P);
   return major ? 1 : 0;
 }
 
@@ -200,6 +218,7 @@ export function cowfault(pd: usize, va: usize, pid: i32): i32 {
   } else {
     const npa = kallocraw(FRAME_USER, pid, va & ~0xfff);
     if (npa == 0) return -1;
+    stamp(npa);
     memcopy(KERNBASE + npa, KERNBASE + pa, PGSIZE);
     store<u32>(pte, npa | keep);
     kunref(pa);

@@ -47,7 +47,8 @@ describe('the kernel and its userland', () => {
     // Instruction pointers depend on how the programs compile: shown as 0x…
     expect(out.replace(/ip 0x[0-9a-f]{8}/g, 'ip 0x…')).toBe([
       'toy86 kernel',
-      'memory: 16384 KiB in 4096 frames, 3784 free',
+      'memory: 16384 KiB in 4096 frames, 3767 free',
+      'swap: 1024 KiB, policy clock',
       '$ echo hello, world',
       'hello, world',
       '$ ls /demos',

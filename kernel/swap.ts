@@ -1,0 +1,233 @@
+// Swapping (SPEC §4.3; docs/kernel.md "Eviction and swap"): when free frames run low, the
+// replacement policy picks a victim among the frames of user pages; a clean page of a file is
+// dropped (it comes back from the file), anything else is written to a slot of the disk's swap
+// area and its page-table entry keeps the slot. A fault on such an entry reads it back.
+//
+// A not-present page-table entry holding a swapped page: bit 0 (P) clear, bit 10 set, the slot
+// number + 1 in bits 12–31. The CPU ignores every other bit of an entry whose P is clear.
+//
+// Policies (the kernel command line `vm.policy=`): `clock` (the default: second chance on the A
+// bit), `fifo` (the oldest page in memory, A bit ignored) and `aging` (an 8-bit age per frame,
+// shifted right with the A bit in at each sweep: the page least used lately goes, an LRU
+// approximation that aims higher than CLOCK).
+
+import { KERNBASE, PGSIZE, PTE_P, PTE_A, PTE_D } from './memlayout';
+import { frame, nframes, freecount, kunref, FRAME_USER } from './kalloc';
+import { swapStart, swapSectors } from './fs';
+import { diskrw } from './disk';
+import { findproc, myproc, regions, sleep, wakeup, cansleep, Proc } from './proc';
+import { walk, flushpage, findregion } from './vm';
+
+export const PTE_SWAP: u32 = 0x400;
+/** A frame being written to swap: not a victim again, not freed under the writer. */
+export const FRAME_PINNED: u32 = 8;
+
+export const POLICY_CLOCK: u32 = 0;
+export const POLICY_FIFO: u32 = 1;
+export const POLICY_AGING: u32 = 2;
+export let policy: u32 = POLICY_CLOCK;
+
+/** Free frames below which eviction starts, and the level it restores. */
+const LOWWATER: u32 = 8;
+const HIGHWATER: u32 = 16;
+
+/** Slot reference counts (a fork shares a swapped page's slot), 0: free; at most 64 Ki slots. */
+const slotrefs = memory.data(65536, 4);
+let nslots: u32 = 0;
+let slotsfree: u32 = 0;
+/** The slot being written (1 + slot; 0: none): a fault on it waits. */
+let writing: u32 = 0;
+const writechan = memory.data(4, 4);
+
+/** The clock hand (a frame number), and whether an eviction is under way. */
+let hand: u32 = 0;
+let evicting = false;
+
+export let pswpin: u32 = 0;
+export let pswpout: u32 = 0;
+export let evictions: u32 = 0;
+
+export function swapinit(): void {
+  let n = swapSectors() / 8;
+  if (n > 65536) n = 65536;
+  nslots = n;
+  slotsfree = n;
+}
+
+export function swaptotal(): u32 { return nslots; }
+export function swapfree(): u32 { return slotsfree; }
+
+export function setpolicy(p: u32): void { policy = p; }
+
+export function policyname(): string {
+  return policy == POLICY_FIFO ? "fifo" : policy == POLICY_AGING ? "aging" : "clock";
+}
+
+function allocslot(): i32 {
+  for (let s: u32 = 0; s < nslots; s++) {
+    if (load<u8>(slotrefs, s) == 0) { store<u8>(slotrefs, 1, s); slotsfree--; return <i32>s; }
+  }
+  return -1;
+}
+
+/** One reference fewer to a slot (a swapped page unmapped, or read back). */
+export function slotunref(slot: u32): void {
+  const r = load<u8>(slotrefs, slot);
+  if (r == 0) return;
+  store<u8>(slotrefs, r - 1, slot);
+  if (r == 1) slotsfree++;
+}
+
+export function slotref(slot: u32): void {
+  store<u8>(slotrefs, load<u8>(slotrefs, slot) + 1, slot);
+}
+
+/** The frame allocator is low: evict until enough frames are free (or nothing more can go). */
+export function reclaim(): void {
+  if (evicting || !cansleep()) return;
+  evicting = true;
+  // A page whose write to swap fails stays; another is tried (at most 32 attempts a time).
+  for (let tries = 0; tries < 32 && freecount < HIGHWATER; tries++) {
+    if (evictone() == 0) break;
+  }
+  evicting = false;
+}
+
+export function lowwater(): u32 { return LOWWATER; }
+
+/** The page-table entry of a frame's one mapping, or 0 (a frame can be a victim only then). */
+function mappingof(n: u32): usize {
+  const f = frame(n << 12);
+  if ((f.flags & FRAME_USER) == 0 || (f.flags & FRAME_PINNED) != 0 || f.next != 1 || f.pid <= 0) return 0;
+  const p = findproc(f.pid);
+  if (changetype<usize>(p) == 0 || p.pgdir == 0) return 0;
+  const pte = walk(p.pgdir, f.va, false, 0);
+  if (pte == 0) return 0;
+  const e = load<u32>(pte);
+  if ((e & PTE_P) == 0 || (e & ~0xfff) != (n << 12)) return 0;
+  return pte;
+}
+
+/** The next victim by the policy: a frame number, or -1. */
+function victim(): i32 {
+  const n = nframes;
+  if (policy == POLICY_FIFO) {
+    // The oldest: the smallest allocation stamp (flags bits 8–31).
+    let best: i32 = -1;
+    let oldest: u32 = 0xffffffff;
+    for (let i: u32 = 0; i < n; i++) {
+      if (mappingof(i) == 0) continue;
+      const stamp = frame(i << 12).flags >>> 8;
+      if (stamp < oldest) { oldest = stamp; best = <i32>i; }
+    }
+    return best;
+  }
+  if (policy == POLICY_AGING) {
+    // A sweep: each age shifts right with the A bit in at the top; the youngest... no: the
+    // lowest age (used least lately) goes.
+    let best: i32 = -1;
+    let lowest: u32 = 256;
+    for (let i: u32 = 0; i < n; i++) {
+      const pte = mappingof(i);
+      if (pte == 0) continue;
+      const f = frame(i << 12);
+      const e = load<u32>(pte);
+      let age = (f.flags >>> 8) & 0xff;
+      age = (age >>> 1) | ((e & PTE_A) != 0 ? 0x80 : 0);
+      f.flags = (f.flags & 0xff) | (age << 8);
+      if ((e & PTE_A) != 0) { store<u32>(pte, e & ~PTE_A); flushifmine(f.pid, f.va); }
+      if (age < lowest) { lowest = age; best = <i32>i; }
+    }
+    return best;
+  }
+  // CLOCK: sweep from the hand; a page with A set gets a second chance (A cleared).
+  for (let k: u32 = 0; k < 2 * n; k++) {
+    const i = hand;
+    hand = (hand + 1) % n;
+    const pte = mappingof(i);
+    if (pte == 0) continue;
+    const e = load<u32>(pte);
+    if ((e & PTE_A) != 0) {
+      store<u32>(pte, e & ~PTE_A);
+      const f = frame(i << 12);
+      flushifmine(f.pid, f.va);
+      continue;
+    }
+    return <i32>i;
+  }
+  return -1;
+}
+
+/** A TLB entry of the current address space must go with its page-table entry's change. */
+function flushifmine(pid: i32, va: usize): void {
+  const me = myproc();
+  if (changetype<usize>(me) != 0 && me.pid == pid) flushpage(va);
+}
+
+/** Evicts one page: 1; 0 when none can go (nothing evictable, no free slot); -1 after a failed write. */
+function evictone(): i32 {
+  const v = victim();
+  if (v < 0) return 0;
+  const n = <u32>v;
+  const pa = n << 12;
+  const pte = mappingof(n);
+  const f = frame(pa);
+  const p = findproc(f.pid);
+  const e = load<u32>(pte);
+  const r = findregion(regions(p), f.va);
+  // A clean page of the program's file: dropped, read again from the file when needed.
+  if ((e & PTE_D) == 0 && changetype<usize>(r) != 0 && r.ino != 0 && f.va - r.start < r.filesz) {
+    store<u32>(pte, 0);
+    flushifmine(f.pid, f.va);
+    kunref(pa);
+    evictions++;
+    return 1;
+  }
+  const s = allocslot();
+  if (s < 0) return 0;
+  const slot = <u32>s;
+  // Unmapped first (a fault on it now waits for the write), pinned while the disk reads it.
+  store<u32>(pte, ((slot + 1) << 12) | PTE_SWAP);
+  flushifmine(f.pid, f.va);
+  f.flags |= FRAME_PINNED;
+  writing = slot + 1;
+  const err = diskrw(swapStart() + slot * 8, 8, KERNBASE + pa, true);
+  writing = 0;
+  wakeup(writechan);
+  f.flags &= ~FRAME_PINNED;
+  if (err != 0) {
+    // The page stays resident, mapped again as it was (its A bit clear: a later victim).
+    store<u32>(pte, e & ~PTE_A);
+    slotunref(slot);
+    return -1;
+  }
+  kunref(pa);
+  pswpout++;
+  evictions++;
+  return 1;
+}
+
+/**
+ * A fault on a swapped page: read back into a new frame and mapped with the region's rights.
+ * Returns 1 (major fault), or -1 when there is no frame, or -2 after a disk error.
+ */
+export function swapin(p: Proc, pte: usize, va: usize, perm: u32, pa: usize): i32 {
+  let e = load<u32>(pte);
+  const slot = (e >>> 12) - 1;
+  while (writing == slot + 1) sleep(writechan);
+  e = load<u32>(pte);
+  if ((e & PTE_SWAP) == 0) return 0; // someone else brought it back meanwhile
+  if (diskrw(swapStart() + slot * 8, 8, KERNBASE + pa, false) != 0) return -2;
+  store<u32>(pte, pa | perm | PTE_P);
+  slotunref(slot);
+  pswpin++;
+  return 1;
+}
+
+/** A stamp per allocation (FIFO's age), kept in the frame's flags bits 8–31. */
+let stamps: u32 = 0;
+export function stamp(pa: usize): void {
+  const f = frame(pa);
+  stamps++;
+  f.flags = (f.flags & 0xff) | ((policy == POLICY_AGING ? 0x80 : stamps & 0xffffff) << 8);
+}
