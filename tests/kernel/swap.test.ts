@@ -1,0 +1,58 @@
+// Swapping (issue 6): programs bigger than RAM run, every byte they read is checked, and the
+// replacement policies (vm.policy=) make different choices on the same workload.
+
+import { describe, it, expect, beforeAll } from 'vitest';
+import { buildKernel } from '../../tools/kernel.js';
+import { buildDisk } from '../../tools/userland.js';
+import { Machine } from '../../emulator/machine.js';
+import { memoryDisk } from '../../emulator/host/diskimage.js';
+
+let kernel: Uint8Array;
+let disk: Uint8Array;
+beforeAll(() => {
+  kernel = buildKernel();
+  disk = buildDisk(8 * 1024 * 1024);
+});
+
+/** The shell, given commands on its input (each line typed at once; the echo comes first). */
+function shell(commands: string[], policy = 'clock', mem = 2 << 20): string {
+  let out = '';
+  const m = new Machine({ memSize: mem, onSerialOutput: (b) => { out += String.fromCharCode(b); }, disk: memoryDisk(new Uint8Array(disk)) });
+  m.loadKernel(kernel, `vm.policy=${policy}`);
+  m.serial.receive(Buffer.from(commands.map((c) => `${c}\r`).join('') + '\x04'));
+  const stop = m.run(4_000_000_000);
+  expect(stop.kind, out).toBe('poweroff');
+  expect(out).not.toContain('kernel panic');
+  return out;
+}
+
+const vmstat = (out: string) => Object.fromEntries([...out.matchAll(/^(pgfault|pgmajfault|pswpin|pswpout|pgevict) (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+
+describe('swapping', () => {
+  it('a program four times the size of RAM runs, its data intact, through swap', () => {
+    const out = shell(['hog 8192', 'cat /proc/vmstat']);
+    expect(out).toContain('hog: 8192 KiB in 2048 pages\n');
+    const v = vmstat(out);
+    expect(v.pswpout).toBeGreaterThan(1000);
+    expect(v.pswpin).toBeGreaterThan(1000);
+  });
+
+  it('each policy runs the same workloads with every byte intact, and their fault counts differ', () => {
+    const counts: Record<string, Record<string, number>> = {};
+    for (const policy of ['clock', 'fifo', 'aging']) {
+      const out = shell(['pagetest hot 3072 3', 'cat /proc/vmstat'], policy);
+      expect(out, policy).toContain('pagetest: ok\n');
+      expect(out).toContain(`policy ${policy}`);
+      counts[policy] = vmstat(out);
+    }
+    console.log(JSON.stringify(counts));
+    const faults = Object.values(counts).map((c) => c.pgmajfault);
+    expect(new Set(faults).size, JSON.stringify(counts)).toBe(3);
+  });
+
+  it('copy-on-write and swap together: a child forked with most memory in use, both sides checked', () => {
+    const out = shell(['/demos/cow', 'pagetest loop 4096 2', 'pagetest random 3072 2']);
+    expect(out).toContain("cow: the parent's pages are unchanged\n");
+    expect(out.match(/pagetest: ok/g)?.length).toBe(2);
+  });
+});
