@@ -18,7 +18,7 @@ const MAXARG: u32 = 32;
 /** The ELF header and program headers being read (one exec at a time: the kernel is not preempted). */
 const hdr = memory.data(512, 4);
 /** The new program's regions, before they replace the old ones. */
-const newregions = memory.data(8 * 32, 4);
+const newregions = memory.data(16 * 32, 4);
 /** The argument strings, copied out of the old address space. */
 const argbuf = memory.data(4096, 4);
 const argoff = memory.data(4 * 32, 4);
@@ -50,7 +50,7 @@ export function exec(p: Proc, ino: u32, argv: usize, argc: u32): i32 {
   const phoff = load<u32>(hdr, 28);
   const phnum = load<u16>(hdr, 44);
   if (phoff + phnum * 32 > 512) return -8;
-  for (let k: u32 = 0; k < 8 * 32; k += 4) store<u32>(newregions, 0, k);
+  for (let k: u32 = 0; k < NREGION * sizeof<Region>(); k += 4) store<u32>(newregions, 0, k);
   let top: usize = 0;
   for (let i: u32 = 0; i < phnum; i++) {
     const ph = hdr + phoff + i * 32;

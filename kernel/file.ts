@@ -145,3 +145,11 @@ export function fdstat(fd: u32, buf: usize): i32 {
   store<u32>(buf, isize(ino), 8);
   return 0;
 }
+
+/** The inode of a descriptor on a file of the disk, or -9 (EBADF). */
+export function fdinode(fd: i32): i32 {
+  if (fd < 0 || <u32>fd >= NOFILE) return -9;
+  const s = slot(myproc(), <u32>fd);
+  if (load<u32>(s) != F_INODE) return -9;
+  return <i32>load<u32>(s, 4);
+}

@@ -24,9 +24,17 @@ function chunkbuf(): usize {
   const p = myproc();
   return chunks + (changetype<usize>(p) == 0 ? 0 : procindex(p)) * 512;
 }
-/** A sector's bounce buffer, and the inode table's sector held in it (-1: none). */
-const secbuf = memory.data(512, 16);
-let secno: i32 = -1;
+/**
+ * The buffer cache: NBUF sectors of the (read-only) filesystem, with their sector numbers and the
+ * time each was last used; the least recently used one is reused.
+ */
+const NBUF: u32 = 32;
+const bufs = memory.data(32 * 512, 16);
+const bufsector = memory.data(32 * 4, 4);
+const bufused = memory.data(32 * 4, 4);
+let bufclock: u32 = 0;
+let bufsready = false;
+const secbuf = bufs;
 export let mounted = false;
 
 export function swapStart(): u32 { return load<u32>(sb, 24); }
@@ -40,22 +48,35 @@ export function fsinit(): bool {
   return true;
 }
 
-/** The bounce buffer is someone's (from bread to brelse; a disk read may sleep in between). */
+/** The buffer cache is someone's (from bread to brelse; a disk read may sleep in between). */
 let buflocked = false;
 
 /**
- * One sector into the bounce buffer (kept while it is the same sector), which the caller holds
- * until brelse: a process waiting for the disk cannot have the buffer changed under it.
+ * Sector `sector` from the buffer cache (read from the disk when it is not there); the caller
+ * holds the cache until brelse, so a process waiting for the disk cannot have it changed under it.
  */
 function bread(sector: u32): usize {
   while (buflocked) sleep(secbuf);
   buflocked = true;
-  if (secno != <i32>sector) {
-    secno = -1;
-    if (diskrw(sector, 1, secbuf, false) != 0) { brelse(); panic("disk read error", 0); }
-    secno = <i32>sector;
+  if (!bufsready) {
+    for (let i: u32 = 0; i < NBUF; i++) store<u32>(bufsector, 0xffffffff, i * 4);
+    bufsready = true;
   }
-  return secbuf;
+  bufclock++;
+  let lru: u32 = 0;
+  for (let i: u32 = 0; i < NBUF; i++) {
+    if (load<u32>(bufsector, i * 4) == sector) {
+      store<u32>(bufused, bufclock, i * 4);
+      return bufs + i * 512;
+    }
+    if (load<u32>(bufused, i * 4) < load<u32>(bufused, lru * 4)) lru = i;
+  }
+  const b = bufs + lru * 512;
+  store<u32>(bufsector, 0xffffffff, lru * 4);
+  if (diskrw(sector, 1, b, false) != 0) { brelse(); panic("disk read error", 0); }
+  store<u32>(bufsector, sector, lru * 4);
+  store<u32>(bufused, bufclock, lru * 4);
+  return b;
 }
 
 function brelse(): void {
@@ -96,7 +117,6 @@ export function readi(ino: u32, dst: usize, off: u32, n: u32): u32 {
     if (within == 0 && left >= 512 && ((dst + done) & 511) == 0 && dst >= KERNBASE) {
       let count = left / 512;
       if (count > PGSIZE / 512) count = PGSIZE / 512;
-      secno = -1;
       if (diskrw(sector, count, dst + done, false) != 0) panic("disk read error", 0);
       done += count * 512;
       continue;

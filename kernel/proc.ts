@@ -54,7 +54,7 @@ export const ZOMBIE: u32 = 5;
 
 const procs = memory.data(64 * 72, 4);
 /** Each process's regions: NREGION slots of 32 bytes. */
-const regiontab = memory.data(64 * 8 * 32, 4);
+const regiontab = memory.data(64 * 16 * 32, 4);
 let nextpid: i32 = 1;
 /** The process on the CPU (0: the scheduler). */
 let current: usize = 0;

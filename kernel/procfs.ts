@@ -14,7 +14,7 @@ import { KERNBASE, PGSIZE } from './memlayout';
 import { kalloc, kfree, FRAME_KERNEL, nframes, freecount } from './kalloc';
 import { format, type Arg } from '../userland/lib/fmt';
 import { NPROC, Proc, proc, myproc, findproc, regions, procname, UNUSED, SLEEPING, ZOMBIE } from './proc';
-import { NREGION, Region, PROT_READ, PROT_WRITE, PROT_EXEC, REGION_HEAP, REGION_STACK, minflt_total, majflt_total, tlbflushes, cowfaults } from './vm';
+import { NREGION, Region, PROT_READ, PROT_WRITE, PROT_EXEC, REGION_HEAP, REGION_STACK, REGION_MMAP, minflt_total, majflt_total, tlbflushes, cowfaults } from './vm';
 import { swaptotal, swapfree, pswpin, pswpout, evictions } from './swap';
 
 /** The page being written, and how much of it is used. */
@@ -68,6 +68,7 @@ function maps(p: Proc): void {
     pf("%08x 00:00 %u", r.ino != 0 ? r.off : 0, r.ino);
     if (r.kind == REGION_HEAP) pf("          [heap]\n");
     else if (r.kind == REGION_STACK) pf("          [stack]\n");
+    else if (r.kind == REGION_MMAP && r.ino == 0) pf("\n");
     else pf("          /bin/%s\n", procname(p));
   }
 }

@@ -8,7 +8,8 @@
 
 import { TrapFrame, ticks } from './trap';
 import { myproc, regions, exit, fork, wait, kill, yield_, sleep, wakeup, procindex, Proc } from './proc';
-import { uvalid, unmaprange, findregion, Region, REGION_HEAP } from './vm';
+import { uvalid, unmaprange, findregion, Region, REGION_HEAP, NREGION } from './vm';
+import { sys_mmap2, sys_munmap, sys_mprotect } from './mman';
 import { fdread, fdwrite, fdopen, fdclose, fdstat, fdopenproc } from './file';
 import { namei, itype, T_FILE } from './fs';
 import { exec } from './exec';
@@ -41,10 +42,16 @@ export const enum SYS {
   getppid = 64,
   /** sched_yield(): i32 */
   sched_yield = 158,
+  /** munmap(addr: usize, length: u32): i32 */
+  munmap = 91,
   /** fstat(fd: i32, buf: usize): i32 */
   fstat = 108,
+  /** mprotect(addr: usize, length: u32, prot: i32): i32 */
+  mprotect = 125,
   /** nanosleep(req: usize, rem: usize): i32 */
   nanosleep = 162,
+  /** mmap2(addr: usize, length: u32, prot: i32, flags: i32, fd: i32, pgoffset: u32): usize */
+  mmap2 = 192,
 }
 
 export const NSYSCALL: u32 = 200;
@@ -71,6 +78,9 @@ export function syscallinit(): void {
   set(SYS.waitpid, sys_waitpid);
   set(SYS.execve, sys_execve);
   set(SYS.fstat, sys_fstat);
+  set(SYS.munmap, sys_munmap);
+  set(SYS.mprotect, sys_mprotect);
+  set(SYS.mmap2, sys_mmap2);
   set(SYS.getpid, sys_getpid);
   set(SYS.kill, sys_kill);
   set(SYS.brk, sys_brk);
@@ -240,7 +250,7 @@ function sys_brk(tf: TrapFrame): i32 {
   const newend = (want + PGSIZE - 1) & ~(PGSIZE - 1);
   // It may not run into another region (the stack's whole 8 MiB included).
   const rt = regions(p);
-  for (let i: u32 = 0; i < 8; i++) {
+  for (let i: u32 = 0; i < NREGION; i++) {
     const o = changetype<Region>(rt + i * 32);
     if (o.kind == 0 || changetype<usize>(o) == changetype<usize>(r)) continue;
     if (newend > o.start && r.start < o.end) return <i32>p.brk;
@@ -253,7 +263,7 @@ function sys_brk(tf: TrapFrame): i32 {
 
 function heapregion(p: Proc): Region {
   const rt = regions(p);
-  for (let i: u32 = 0; i < 8; i++) {
+  for (let i: u32 = 0; i < NREGION; i++) {
     const r = changetype<Region>(rt + i * 32);
     if (r.kind == REGION_HEAP) return r;
   }

@@ -37,8 +37,9 @@ export const REGION_TEXT: u32 = 1;    // from the executable: text
 export const REGION_DATA: u32 = 2;    // from the executable: data and bss
 export const REGION_HEAP: u32 = 3;
 export const REGION_STACK: u32 = 4;
+export const REGION_MMAP: u32 = 5;   // mmap2: anonymous, or a private mapping of a file
 
-export const NREGION: u32 = 8;
+export const NREGION: u32 = 16;
 
 /** A page-table bit the CPU leaves to the kernel (bit 9): the page is shared copy-on-write. */
 export const PTE_COW: u32 = 0x200;

@@ -40,7 +40,7 @@ export function syscalls(): Syscall[] {
   return out;
 }
 
-const REGS = ['ebx', 'ecx', 'edx', 'esi', 'edi'];
+const REGS = ['ebx', 'ecx', 'edx', 'esi', 'edi', 'ebp'];
 
 /** userland/lib/sys.s: one stub per system call (cdecl in, int 0x80 out). */
 export function stubsSource(list = syscalls()): string {
@@ -48,7 +48,7 @@ export function stubsSource(list = syscalls()): string {
   for (const s of list) {
     const n = s.params.length;
     if (n > REGS.length) throw new Error(`${s.name}: at most ${REGS.length} arguments`);
-    const saved = REGS.slice(0, n).filter((r) => r === 'ebx' || r === 'esi' || r === 'edi');
+    const saved = REGS.slice(0, n).filter((r) => r === 'ebx' || r === 'esi' || r === 'edi' || r === 'ebp');
     out.push(`global $${s.name}`, `$${s.name}:`);
     for (const r of saved) out.push(`    push ${r}`);
     for (let i = 0; i < n; i++) out.push(`    mov ${REGS[i]}, [esp + ${4 * (saved.length + 1 + i)}]`);

@@ -344,8 +344,9 @@ class Gen {
       case 'var': if (want) this.emit(`mov eax, ${this.loc(e.v)}`); return;
       case 'global': if (want) this.loadInto('eax', `[${sym(e.sym)}]`, e.ty); return;
       case 'mem': {
+        // A load happens even when its value is not used (`load<u8>(p);` touches the page).
         const a = this.address(e, true)!;
-        if (want) this.loadInto('eax', a, e.ty);
+        this.loadInto('eax', a, e.ty);
         return;
       }
       case 'neg': case 'not': this.expr(e.a, true); this.emit(`${e.e} eax`); return;

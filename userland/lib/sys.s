@@ -103,12 +103,31 @@ $sched_yield:
     mov eax, 158
     int 0x80
     ret
+global $munmap
+$munmap:
+    push ebx
+    mov ebx, [esp + 8]
+    mov ecx, [esp + 12]
+    mov eax, 91
+    int 0x80
+    pop ebx
+    ret
 global $fstat
 $fstat:
     push ebx
     mov ebx, [esp + 8]
     mov ecx, [esp + 12]
     mov eax, 108
+    int 0x80
+    pop ebx
+    ret
+global $mprotect
+$mprotect:
+    push ebx
+    mov ebx, [esp + 8]
+    mov ecx, [esp + 12]
+    mov edx, [esp + 16]
+    mov eax, 125
     int 0x80
     pop ebx
     ret
@@ -119,5 +138,24 @@ $nanosleep:
     mov ecx, [esp + 12]
     mov eax, 162
     int 0x80
+    pop ebx
+    ret
+global $mmap2
+$mmap2:
+    push ebx
+    push esi
+    push edi
+    push ebp
+    mov ebx, [esp + 20]
+    mov ecx, [esp + 24]
+    mov edx, [esp + 28]
+    mov esi, [esp + 32]
+    mov edi, [esp + 36]
+    mov ebp, [esp + 40]
+    mov eax, 192
+    int 0x80
+    pop ebp
+    pop edi
+    pop esi
     pop ebx
     ret

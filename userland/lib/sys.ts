@@ -27,7 +27,13 @@ export declare function brk(addr: usize): usize;
 export declare function getppid(): i32;
 /** System call 158. */
 export declare function sched_yield(): i32;
+/** System call 91. */
+export declare function munmap(addr: usize, length: u32): i32;
 /** System call 108. */
 export declare function fstat(fd: i32, buf: usize): i32;
+/** System call 125. */
+export declare function mprotect(addr: usize, length: u32, prot: i32): i32;
 /** System call 162. */
 export declare function nanosleep(req: usize, rem: usize): i32;
+/** System call 192. */
+export declare function mmap2(addr: usize, length: u32, prot: i32, flags: i32, fd: i32, pgoffset: u32): usize;
