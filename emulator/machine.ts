@@ -13,7 +13,7 @@ import { DebugConsole } from './devices/debugcon.js';
 import { PowerPort } from './devices/power.js';
 import { PIC } from './devices/pic.js';
 import { Timer } from './devices/timer.js';
-import { Disk, SECTOR, type DiskImage } from './devices/disk.js';
+import { Disk, SECTOR, type DiskImage, type DiskFault } from './devices/disk.js';
 import type { Clock, TimedDevice } from './devices/clock.js';
 import { physRead32, PTE } from './mmu/mmu.js';
 import { readElf, type ElfFile } from '../tools/asm/elf.js';
@@ -50,6 +50,8 @@ export interface MachineOptions {
   disk?: DiskImage | null;
   /** Latency of a disk request in units of the clock (default 50,000). */
   diskLatency?: number;
+  /** Sectors that fail with a media error (fault injection; docs/devices.md). */
+  diskFaults?: DiskFault[];
 }
 
 export const DEFAULT_DISK_LATENCY = 50_000;
@@ -128,7 +130,7 @@ export class Machine implements Clock {
     this.serial = new Serial(this.io, opts.onSerialOutput ?? (() => {}), (level) => this.pic.setLevel(COM1_IRQ, level));
     const latency = opts.diskLatency ?? DEFAULT_DISK_LATENCY;
     if (!Number.isInteger(latency) || latency < 1) throw new MachineError(`disk latency must be a whole number of instructions, at least 1 (got ${latency})`);
-    this.disk = new Disk(this.io, this.pic, this, pm, opts.disk ?? null, latency);
+    this.disk = new Disk(this.io, this.pic, this, pm, opts.disk ?? null, latency, opts.diskFaults ?? []);
     this.devices.push(this.pic, this.timer, this.serial, this.disk);
     this.cpu.intrPending = () => this.pic.pending() >= 0;
     this.devices.push(new DebugConsole(this.io, opts.onDebugOutput ?? (() => {})));

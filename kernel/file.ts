@@ -110,16 +110,12 @@ export function fdread(fd: u32, buf: usize, n: u32): i32 {
   }
   if (kind != F_INODE) return -9;
   const ino = load<u32>(s, 4), off = load<u32>(s, 8);
-  let got: u32 = 0;
-  if (itype(ino) == T_DIR) {
-    // Whole entries only.
-    n = n - n % 32;
-    got = readi(ino, buf, off, n);
-  } else {
-    got = readi(ino, buf, off, n);
-  }
-  store<u32>(s, off + got, 8);
-  return <i32>got;
+  // A directory: whole entries only.
+  if (itype(ino) == T_DIR) n = n - n % 32;
+  const got = readi(ino, buf, off, n);
+  if (got < 0) return got;
+  store<u32>(s, off + <u32>got, 8);
+  return got;
 }
 
 export function fdwrite(fd: u32, buf: usize, n: u32): i32 {

@@ -50,6 +50,8 @@ export function fsinit(): bool {
 
 /** The buffer cache is someone's (from bread to brelse; a disk read may sleep in between). */
 let buflocked = false;
+/** A read since the flag was cleared failed (readi reports it as -5, EIO). */
+let ioerror = false;
 
 /**
  * Sector `sector` from the buffer cache (read from the disk when it is not there); the caller
@@ -73,7 +75,12 @@ function bread(sector: u32): usize {
   }
   const b = bufs + lru * 512;
   store<u32>(bufsector, 0xffffffff, lru * 4);
-  if (diskrw(sector, 1, b, false) != 0) { brelse(); panic("disk read error", 0); }
+  if (diskrw(sector, 1, b, false) != 0) {
+    // A disk error: the buffer holds nothing; the caller gets zeroes (and readi reports it).
+    for (let i: u32 = 0; i < 512; i += 4) store<u32>(b, 0, i);
+    ioerror = true;
+    return b;
+  }
   store<u32>(bufsector, sector, lru * 4);
   store<u32>(bufused, bufclock, lru * 4);
   return b;
@@ -102,9 +109,10 @@ export function imode(ino: u32): u32 { return ifield(ino, 16); }
  * sectors to a sector-aligned destination go by DMA straight there; the rest through the bounce
  * buffer.
  */
-export function readi(ino: u32, dst: usize, off: u32, n: u32): u32 {
+export function readi(ino: u32, dst: usize, off: u32, n: u32): i32 {
   const size = isize(ino);
   if (off >= size) return 0;
+  ioerror = false;
   if (n > size - off) n = size - off;
   const start = ifield(ino, 8);
   let done: u32 = 0;
@@ -117,7 +125,7 @@ export function readi(ino: u32, dst: usize, off: u32, n: u32): u32 {
     if (within == 0 && left >= 512 && ((dst + done) & 511) == 0 && dst >= KERNBASE) {
       let count = left / 512;
       if (count > PGSIZE / 512) count = PGSIZE / 512;
-      if (diskrw(sector, count, dst + done, false) != 0) panic("disk read error", 0);
+      if (diskrw(sector, count, dst + done, false) != 0) return -5; // EIO
       done += count * 512;
       continue;
     }
@@ -125,6 +133,7 @@ export function readi(ino: u32, dst: usize, off: u32, n: u32): u32 {
     // so they go through a small kernel buffer first and the bounce buffer is released.
     const chunk = chunkbuf();
     const b = bread(sector);
+    if (ioerror) { brelse(); return -5; }
     let k = 512 - within;
     if (k > left) k = left;
     for (let i: u32 = 0; i < k; i++) store<u8>(chunk, load<u8>(b, within + i), i);
@@ -132,7 +141,7 @@ export function readi(ino: u32, dst: usize, off: u32, n: u32): u32 {
     for (let i: u32 = 0; i < k; i++) store<u8>(dst + done + i, load<u8>(chunk, i));
     done += k;
   }
-  return n;
+  return <i32>n;
 }
 
 const entbuf = memory.data(32, 4);
@@ -142,7 +151,7 @@ export function dirlookup(dir: u32, name: usize, len: u32): u32 {
   if (itype(dir) != T_DIR || len == 0 || len > 27) return 0;
   const size = isize(dir);
   for (let off: u32 = 0; off < size; off += DIRENT) {
-    readi(dir, entbuf, off, DIRENT);
+    if (readi(dir, entbuf, off, DIRENT) != <i32>DIRENT) return 0;
     const ino = load<u32>(entbuf);
     if (ino == 0) continue;
     let same = true;
@@ -169,7 +178,7 @@ export function namei(path: usize): u32 {
 
 /** The directory entry at offset off of directory dir: its inode (0: none) and name into buf. */
 export function direntry(dir: u32, off: u32, buf: usize): u32 {
-  if (readi(dir, entbuf, off, DIRENT) != DIRENT) return 0;
+  if (readi(dir, entbuf, off, DIRENT) != <i32>DIRENT) return 0;
   for (let i: u32 = 0; i < 28; i++) store<u8>(buf, load<u8>(entbuf, 4 + i), i);
   return load<u32>(entbuf);
 }

@@ -194,7 +194,7 @@ export function pagein(pd: usize, r: Region, va: usize, pid: i32): i32 {
     const inFile = page - r.start;
     let n = r.filesz - inFile;
     if (n > PGSIZE) n = PGSIZE;
-    readi(r.ino, KERNBASE + pa, r.off + inFile, n);
+    if (readi(r.ino, KERNBASE + pa, r.off + inFile, n) < 0) { kfree(pa); return -2; } // lost to a disk error
     major = true;
   }
   if (major) majflt_total++; else minflt_total++;

@@ -7,6 +7,7 @@ import { HostConsole } from '../emulator/host/console.js';
 import { ElfError } from './asm/elf.js';
 import { S, FL } from '../emulator/cpu/state.js';
 import { openDiskImage, DiskImageError, type OpenedImage } from '../emulator/host/diskimage.js';
+import type { DiskFault } from '../emulator/devices/disk.js';
 
 /** Exit codes of boot, run and debug (SPEC §5). */
 export const enum Exit { PANIC = 250, TRIPLE_FAULT = 251, HALTED = 252, MAX_INSNS = 124 }
@@ -38,6 +39,8 @@ export interface BootOptions {
   disk?: string;
   snapshot?: boolean;
   diskLatency?: string;
+  /** --disk-fail: sector ranges that fail (fault injection), e.g. "100-107,200:w". */
+  diskFail?: string;
   mem?: string;
   append?: string;
   maxInsns?: string;
@@ -98,6 +101,7 @@ export function createMachine(o: BootOptions, out: { serial: (b: number) => void
   const tlbEntries = o.tlb !== undefined ? parseCount(o.tlb, '--tlb') : undefined;
   const tlbWays = o.tlbWays !== undefined ? parseCount(o.tlbWays, '--tlb-ways') : undefined;
   const diskLatency = o.diskLatency !== undefined ? parseCount(o.diskLatency, '--disk-latency') : undefined;
+  const diskFaults = o.diskFail !== undefined ? parseDiskFail(o.diskFail) : undefined;
   if (o.snapshot && !o.disk) throw new UserError('--snapshot needs a disk (--disk FILE)', 2);
   let image: OpenedImage | null = null;
   if (o.disk) {
@@ -110,7 +114,7 @@ export function createMachine(o: BootOptions, out: { serial: (b: number) => void
   }
   let m: Machine;
   try {
-    m = new Machine({ memSize, tlbEntries, tlbWays, diskLatency, disk: image, onSerialOutput: out.serial, onDebugOutput: out.debug });
+    m = new Machine({ memSize, tlbEntries, tlbWays, diskLatency, diskFaults, disk: image, onSerialOutput: out.serial, onDebugOutput: out.debug });
   } catch (e) {
     image?.close();
     if (e instanceof MachineError) throw new UserError(e.message, 2);
@@ -183,4 +187,18 @@ export async function boot(o: BootOptions): Promise<number> {
     image?.close();
     if (debugFd !== 2) closeSync(debugFd);
   }
+}
+
+/**
+ * --disk-fail: comma-separated sector ranges that fail with a media error — `N`, `N-M` — each
+ * optionally `:r` (reads only) or `:w` (writes only).
+ */
+export function parseDiskFail(v: string): DiskFault[] {
+  return v.split(',').map((part) => {
+    const m = /^(\d+)(?:-(\d+))?(?::([rw]))?$/.exec(part.trim());
+    if (!m) throw new UserError(`--disk-fail: '${part}' is not a sector, a range N-M, with an optional :r or :w`, 2);
+    const start = Number(m[1]), end = m[2] !== undefined ? Number(m[2]) : start;
+    if (end < start) throw new UserError(`--disk-fail: the range ${part} ends before it starts`, 2);
+    return { start, count: end - start + 1, read: m[3] === undefined ? undefined : m[3] === 'r', write: m[3] === undefined ? undefined : m[3] === 'w' };
+  });
 }

@@ -3,7 +3,7 @@
 // trace. docs/cli.md describes each command.
 
 import yargs, { type Argv } from 'yargs';
-import { boot, UserError, parseCount, type BootOptions } from './boot.js';
+import { boot, UserError, parseCount, parseSize, type BootOptions } from './boot.js';
 import { asmCommand, objdumpCommand, asToolError } from './asm/index.js';
 
 /** Machine flags shared by boot, run and debug. */
@@ -17,7 +17,9 @@ function machineFlags<T>(y: Argv<T>) {
     .option('debugcon', { type: 'string', describe: 'write the debug console (port 0xE9) to FILE instead of stderr' })
     .option('disk', { type: 'string', describe: 'disk image file (a whole number of 512-byte sectors)' })
     .option('snapshot', { type: 'boolean', describe: 'keep disk writes in memory; never write the image file' })
-    .option('disk-latency', { type: 'string', describe: 'instructions from a disk request to its completion (default 50000)' });
+    .option('disk-latency', { type: 'string', describe: 'instructions from a disk request to its completion (default 50000)' })
+    .option('disk-fail', { type: 'string', describe: 'fault injection: sectors that fail, e.g. 100-107,300:w (:r reads, :w writes only)' })
+    .option('swap', { type: 'string', describe: 'swap area of the default disk (e.g. 8M; default 32M)' });
 }
 
 /** Runs a command body, turning user errors into one line and an exit code. */
@@ -49,6 +51,13 @@ function address(v: string | undefined, what: string): number | undefined {
   return n;
 }
 
+/** --swap: a size in whole 4 KiB pages (0 allowed). */
+function swapSize(v: string): number {
+  const n = parseSize(v, '--swap');
+  if (n % 4096 !== 0) throw new UserError(`--swap: ${v} is not a whole number of 4 KiB pages`, 2);
+  return n;
+}
+
 /** A command line yargs cannot take (unknown command or option, missing value). */
 class UsageError extends Error {}
 
@@ -62,13 +71,17 @@ export async function main(argv: string[]): Promise<void> {
         let kernel = a.kernel as string | undefined;
         let disk = a.disk as string | undefined;
         let snapshot = a.snapshot;
+        if (a.swap !== undefined && (disk !== undefined || kernel !== undefined)) {
+          throw new UserError('--swap sizes the default disk; for your own disk, give the size to toy86 mkdisk --swap', 2);
+        }
+        const swapBytes = a.swap !== undefined ? swapSize(a.swap) : undefined;
         if (kernel === undefined) {
           // The default kernel and disk, built from kernel/ and userland/ on first use (and
           // whenever a source changed); the default disk's image is never written (--snapshot).
           const { defaultKernel, defaultDisk, BuildError } = await import('./images.js');
           try {
             kernel = await defaultKernel();
-            if (disk === undefined) { disk = await defaultDisk(); snapshot = true; }
+            if (disk === undefined) { disk = await defaultDisk(swapBytes); snapshot = true; }
           } catch (e) {
             if (e instanceof BuildError) throw new UserError(e.message, 1);
             throw e;
@@ -77,7 +90,7 @@ export async function main(argv: string[]): Promise<void> {
         return boot({
         kernel, mem: a.mem, append: a.append, maxInsns: a['max-insns'],
         tlb: a.tlb, tlbWays: a['tlb-ways'], debugcon: a.debugcon,
-        disk, snapshot, diskLatency: a['disk-latency'],
+        disk, snapshot, diskLatency: a['disk-latency'], diskFail: a['disk-fail'],
       } satisfies BootOptions);
       }))
     .command('run <program> [args..]', 'build a program (.ts, .s or an executable), boot with it as init on a fresh disk, and exit with its status',
@@ -88,7 +101,7 @@ export async function main(argv: string[]): Promise<void> {
         const { runCommand } = await import('./run.js');
         return runCommand({
           program: a.program as string, args: [...((a.args as string[] | undefined) ?? []), ...a._.slice(1)].map(String),
-          boot: { mem: a.mem, append: a.append, maxInsns: a['max-insns'], tlb: a.tlb, tlbWays: a['tlb-ways'], debugcon: a.debugcon, diskLatency: a['disk-latency'] },
+          boot: { mem: a.mem, append: a.append, maxInsns: a['max-insns'], tlb: a.tlb, tlbWays: a['tlb-ways'], debugcon: a.debugcon, diskLatency: a['disk-latency'], diskFail: a['disk-fail'] },
         });
       }))
     .command('asm <files..>', 'assemble NASM-style sources (and link them with any .o files) into an ELF32 file',

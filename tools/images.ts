@@ -62,7 +62,8 @@ export function defaultKernel(): Promise<string> {
   return cached('kernel.elf', async () => (await import('./kernel.js')).buildKernel());
 }
 
-/** The default disk (node_modules/.cache/toy86/disk.img): the userland and 32 MiB of swap. */
-export function defaultDisk(): Promise<string> {
-  return cached('disk.img', async () => (await import('./userland.js')).buildDisk());
+/** The default disk (node_modules/.cache/toy86/disk.img): the userland and 32 MiB of swap (or swapBytes). */
+export function defaultDisk(swapBytes?: number): Promise<string> {
+  const name = swapBytes === undefined ? 'disk.img' : `disk-swap${swapBytes}.img`;
+  return cached(name, async () => (await import('./userland.js')).buildDisk(swapBytes));
 }

@@ -24,7 +24,20 @@ export const SECTOR = 512;
 export const enum DiskPort { SECTOR = 0x1f0, COUNT = 0x1f1, ADDRESS = 0x1f2, SIZE = 0x1f3, ERROR = 0x1f4, COMMAND = 0x1f7 }
 export const enum DiskCommand { READ = 1, WRITE = 2, FLUSH = 3 }
 export const enum DiskStatus { BUSY = 1, ERROR = 2, DONE = 4 }
-export const enum DiskError { NONE = 0, RANGE = 1, BUFFER = 2, BUSY = 3, COMMAND = 4, NO_DISK = 5 }
+export const enum DiskError { NONE = 0, RANGE = 1, BUFFER = 2, BUSY = 3, COMMAND = 4, NO_DISK = 5, MEDIA = 6 }
+
+/**
+ * Fault injection: sectors that fail (ERROR 6, media error) when a request that reads or writes
+ * them completes — nothing moves — so that a guest's handling of disk errors can be tested.
+ */
+export interface DiskFault {
+  /** First sector and how many. */
+  start: number;
+  count: number;
+  /** Which requests fail (both when neither is given). */
+  read?: boolean;
+  write?: boolean;
+}
 
 /** The disk's backing store: its contents at start, and where writes go through to (a file). */
 export interface DiskImage {
@@ -59,7 +72,7 @@ export class Disk implements Device {
 
   constructor(bus: IOBus, private readonly pic: PIC, private readonly clock: Clock,
               private readonly dma: DmaTarget, private readonly image: DiskImage | null,
-              private readonly latency: number) {
+              private readonly latency: number, private readonly faults: readonly DiskFault[] = []) {
     this.sectors = image ? Math.floor(image.data.length / SECTOR) : 0;
     bus.register(DISK_BASE, 8, {
       read: (port) => this.read(port),
@@ -137,6 +150,13 @@ export class Disk implements Device {
     if (!r || r.doneAt > now) return;
     this.request = null;
     const mem = this.dma.mem8;
+    if (this.fails(r)) {
+      this.error = DiskError.MEDIA;
+      this.stats.errors++;
+      this.status = DiskStatus.ERROR | DiskStatus.DONE;
+      this.pic.setLevel(DISK_IRQ, true);
+      return;
+    }
     if (r.command === DiskCommand.READ) {
       for (let i = 0; i < r.count; i++) mem.set(this.readSector(r.sector + i), r.address + i * SECTOR);
       this.stats.reads++;
@@ -155,6 +175,17 @@ export class Disk implements Device {
     }
     this.status = DiskStatus.DONE;
     this.pic.setLevel(DISK_IRQ, true);
+  }
+
+  /** Whether an injected fault covers a sector of the request. */
+  private fails(r: Request): boolean {
+    if (r.command !== DiskCommand.READ && r.command !== DiskCommand.WRITE) return false;
+    const write = r.command === DiskCommand.WRITE;
+    for (const f of this.faults) {
+      const applies = f.read === undefined && f.write === undefined ? true : write ? !!f.write : !!f.read;
+      if (applies && r.sector < f.start + f.count && f.start < r.sector + r.count) return true;
+    }
+    return false;
   }
 
   /** A sector as the guest sees it now. */
