@@ -56,6 +56,8 @@ const procs = memory.data(64 * 72, 4);
 /** Each process's regions: NREGION slots of 32 bytes. */
 const regiontab = memory.data(64 * 16 * 32, 4);
 let nextpid: i32 = 1;
+/** Slots 0 .. nslots-1 have been used: the scans stop there. */
+let nslots: u32 = 0;
 /** The process on the CPU (0: the scheduler). */
 let current: usize = 0;
 /** The scheduler's saved ESP. */
@@ -123,6 +125,7 @@ export function allocproc(): Proc {
   for (let i: u32 = 0; i < NPROC; i++) {
     const p = changetype<Proc>(procs + i * sizeof<Proc>());
     if (p.state != UNUSED) continue;
+    if (i >= nslots) nslots = i + 1;
     const pid = nextpid;
     const ks = kalloc(FRAME_KERNEL, pid, 0);
     if (ks == 0) return changetype<Proc>(0);
@@ -191,11 +194,11 @@ export function scheduler(): void {
   scheduling = true;
   while (true) {
     let found = false;
-    for (let k: u32 = 0; k < NPROC; k++) {
-      const i = (next + k) % NPROC;
+    for (let k: u32 = 0; k < nslots; k++) {
+      const i = (next + k) % nslots;
       const p = changetype<Proc>(procs + i * sizeof<Proc>());
       if (p.state != RUNNABLE) continue;
-      next = i + 1;
+      next = i + 1 < nslots ? i + 1 : 0;
       found = true;
       p.state = RUNNING;
       current = changetype<usize>(p);
@@ -227,18 +230,24 @@ export function yield_(): void {
 }
 
 /** Sleeps until wakeup(chan). */
+/** How many processes sleep (wakeup has nothing to do when none does). */
+let nsleeping: u32 = 0;
+
 export function sleep(chan: usize): void {
   const p = myproc();
   p.chan = chan;
   p.state = SLEEPING;
+  nsleeping++;
   sched();
   p.chan = 0;
 }
 
+/** Wakes every process sleeping on chan. */
 export function wakeup(chan: usize): void {
-  for (let i: u32 = 0; i < NPROC; i++) {
+  if (nsleeping == 0) return;
+  for (let i: u32 = 0; i < nslots; i++) {
     const p = changetype<Proc>(procs + i * sizeof<Proc>());
-    if (p.state == SLEEPING && p.chan == chan) p.state = RUNNABLE;
+    if (p.state == SLEEPING && p.chan == chan) { p.state = RUNNABLE; nsleeping--; }
   }
 }
 
@@ -371,7 +380,7 @@ export function kill(pid: i32, sig: i32): i32 {
   if (changetype<usize>(p) == 0 || p.state == ZOMBIE) return -3; // ESRCH
   if (sig == 0) return 0;
   p.killed = sig;
-  if (p.state == SLEEPING) p.state = RUNNABLE;
+  if (p.state == SLEEPING) { p.state = RUNNABLE; nsleeping--; }
   return 0;
 }
 

@@ -227,6 +227,7 @@ export function swapin(p: Proc, pte: usize, va: usize, perm: u32, pa: usize): i3
 /** A stamp per allocation (FIFO's age), kept in the frame's flags bits 8–31. */
 let stamps: u32 = 0;
 export function stamp(pa: usize): void {
+  if (policy == POLICY_CLOCK) return; // CLOCK needs no stamp
   const f = frame(pa);
   stamps++;
   f.flags = (f.flags & 0xff) | ((policy == POLICY_AGING ? 0x80 : stamps & 0xffffff) << 8);

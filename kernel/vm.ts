@@ -185,11 +185,14 @@ export function pagein(pd: usize, r: Region, va: usize, pid: i32): i32 {
     majflt_total++;
     return 1;
   }
-  const pa = kalloc(FRAME_USER, pid, page);
+  const fromfile = r.ino != 0 && page - r.start < r.filesz;
+  // A page wholly from the file needs no zeroing first.
+  const full = fromfile && r.filesz - (page - r.start) >= PGSIZE;
+  const pa = full ? kallocraw(FRAME_USER, pid, page) : kalloc(FRAME_USER, pid, page);
   if (pa == 0) return -1;
   stamp(pa);
   let major = false;
-  if (r.ino != 0 && page - r.start < r.filesz) {
+  if (fromfile) {
     // The file's bytes of this page (the rest of it stays zero).
     const inFile = page - r.start;
     let n = r.filesz - inFile;
