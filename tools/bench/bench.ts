@@ -195,6 +195,56 @@ function measureOne(b: Benchmark, runs: number): BenchResult {
   return result;
 }
 
+export interface SwapResult {
+  pagesPerSecond: number;
+  instructionsPerPage: number;
+  pswpin: number;
+  pswpout: number;
+  workloads: { workload: string; memMiB: number }[];
+  policies: { policy: string; faults: Record<string, number> }[];
+}
+
+/**
+ * Swapping: throughput (hog 8192 on 2 MiB: pages swapped out and in per second of wall time, and
+ * the guest instructions each took, the disk's idle time excluded), and the major faults of each
+ * replacement policy on three workloads (pagetest loop, hot, random) at two memory sizes.
+ */
+async function swapBenchmarks(runs: number): Promise<SwapResult> {
+  const { defaultKernel } = await import('../images.js');
+  const { buildDisk } = await import('../userland.js');
+  const { memoryDisk } = await import('../../emulator/host/diskimage.js');
+  const { readFileSync } = await import('node:fs');
+  const kernel = readFileSync(await defaultKernel());
+  const disk = buildDisk(16 << 20);
+  const shell = (cmds: string, mem: number, cmdline: string) => {
+    let out = '';
+    const m = new Machine({ memSize: mem, disk: memoryDisk(new Uint8Array(disk)), onSerialOutput: (b) => { out += String.fromCharCode(b); } });
+    m.loadKernel(kernel, cmdline);
+    m.serial.receive(Buffer.from(`${cmds}\rcat /proc/vmstat\r\x04`));
+    const t0 = performance.now();
+    const stop = m.run(2e10);
+    const ms = performance.now() - t0;
+    if (stop.kind !== 'poweroff' || out.includes('kernel panic')) throw new Error(`swap benchmark: ${JSON.stringify(stop)}\n${out}`);
+    const v = Object.fromEntries([...out.matchAll(/^(\w+) (\d+)$/gm)].map((x) => [x[1], Number(x[2])]));
+    return { ms, v, executed: m.clock - m.idleClock };
+  };
+  const samples = [];
+  for (let i = 0; i < runs; i++) samples.push(shell('hog 8192', 2 << 20, ''));
+  const med = [...samples].sort((a, b) => a.ms - b.ms)[Math.floor(samples.length / 2)];
+  const pages = med.v.pswpin + med.v.pswpout;
+  const workloads = [{ workload: 'loop', memMiB: 2 }, { workload: 'hot', memMiB: 2 }, { workload: 'random', memMiB: 2 },
+    { workload: 'loop', memMiB: 4 }, { workload: 'hot', memMiB: 4 }, { workload: 'random', memMiB: 4 }];
+  const policies = ['clock', 'fifo', 'aging'].map((policy) => {
+    const faults: Record<string, number> = {};
+    for (const w of workloads) faults[`${w.workload}@${w.memMiB}`] = shell(`pagetest ${w.workload} 5120 3`, w.memMiB << 20, `vm.policy=${policy}`).v.pgmajfault;
+    return { policy, faults };
+  });
+  return {
+    pagesPerSecond: pages / (med.ms / 1000), instructionsPerPage: med.executed / pages,
+    pswpin: med.v.pswpin, pswpout: med.v.pswpout, workloads, policies,
+  };
+}
+
 /** Runs every benchmark; prints the table; writes results.json. Returns the exit code. */
 export async function runBenchmarks(o: { runs: number; one?: string }): Promise<number> {
   const runs = Math.max(1, Math.floor(o.runs));
@@ -239,6 +289,8 @@ export async function runBenchmarks(o: { runs: number; one?: string }): Promise<
 
   const kernel = await kernelBenchmarks(runs);
   process.stdout.write('kernel: done\n');
+  const swap = await swapBenchmarks(runs);
+  process.stdout.write('swap: done\n');
 
   const integer = results.find((r) => r.name === 'integer')!;
   const ring3 = results.find((r) => r.name === 'integer-ring3')!;
@@ -261,12 +313,18 @@ export async function runBenchmarks(o: { runs: number; one?: string }): Promise<
     `${pad('(l) demand-zero page fault', 44)}${kernel.figures['demand-zero']}`,
     `${pad('(m) file-backed page fault (disk latency 1)', 44)}${kernel.figures['file-backed']}`,
     `${pad('(n) fork + exit + wait', 44)}${kernel.figures['fork-exit-wait']}`,
+    '',
+    `${pad('swapping (hog 8192 on 2 MiB of RAM)', 44)}pages/s (wall)   instructions/page`,
+    `${pad('(o) swap-out and swap-in together', 44)}${pad(num(swap.pagesPerSecond), 17)}${num(swap.instructionsPerPage)}  (${swap.pswpout} out, ${swap.pswpin} in, median of ${runs})`,
+    '',
+    `major faults by policy ${''.padEnd(21)}${swap.policies.map((p) => pad(p.policy, 10)).join('')}`,
+    ...swap.workloads.map((w) => `${pad(`(p) ${w.workload}, ${w.memMiB} MiB RAM`, 44)}${swap.policies.map((p) => pad(String(p.faults[`${w.workload}@${w.memMiB}`]), 10)).join('')}`),
   ];
   process.stdout.write(lines.join('\n') + '\n');
   const out = join(ROOT, 'tools', 'bench', 'results.json');
   writeFileSync(out, JSON.stringify({
     date: new Date().toISOString(), node: process.versions.node, runs, results,
-    pagingRatio: ring3.mips / integer.mips, compiled, kernel,
+    pagingRatio: ring3.mips / integer.mips, compiled, kernel, swap,
   }, null, 2) + '\n');
   process.stdout.write(`wrote ${out}\n`);
   return 0;
