@@ -282,9 +282,10 @@ export function exit(status: i32): void {
 
 /**
  * waitpid(pid, &status, options): waits for a child (pid -1: any) to end; returns its pid and
- * stores its status at `status` (a kernel address, or 0). -10 (ECHILD) with no such child.
+ * stores its status at `status` (a kernel address, or 0). -10 (ECHILD) with no such child; with
+ * WNOHANG (nohang), 0 when none has ended yet.
  */
-export function wait(pid: i32, status: usize): i32 {
+export function wait(pid: i32, status: usize, nohang: bool): i32 {
   const p = myproc();
   while (true) {
     let have = false;
@@ -301,6 +302,7 @@ export function wait(pid: i32, status: usize): i32 {
       return cpid;
     }
     if (!have) return -10;
+    if (nohang) return 0; // WNOHANG: children, none ended yet
     if (p.killed != 0) return -4; // EINTR
     sleep(changetype<usize>(p));
   }

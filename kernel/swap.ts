@@ -84,14 +84,20 @@ export function slotref(slot: u32): void {
 
 /** The frame allocator is low: evict until enough frames are free (or nothing more can go). */
 export function reclaim(): void {
-  if (evicting || !cansleep()) return;
+  if (!cansleep()) return;
+  // Another process is evicting (and sleeping on the disk): wait for it, then see.
+  while (evicting) sleep(evictchan);
+  if (freecount > LOWWATER) return;
   evicting = true;
   // A page whose write to swap fails stays; another is tried (at most 32 attempts a time).
   for (let tries = 0; tries < 32 && freecount < HIGHWATER; tries++) {
     if (evictone() == 0) break;
   }
   evicting = false;
+  wakeup(evictchan);
 }
+
+const evictchan = memory.data(4, 4);
 
 export function lowwater(): u32 { return LOWWATER; }
 

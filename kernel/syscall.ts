@@ -219,7 +219,7 @@ function sys_waitpid(tf: TrapFrame): i32 {
   const status = tf.ecx;
   if (status != 0 && !ucheck(status, 4, true)) return EFAULT;
   const st = memory.data(4, 4);
-  const r = wait(<i32>tf.ebx, st);
+  const r = wait(<i32>tf.ebx, st, (tf.edx & 1) != 0); // options: WNOHANG (1)
   if (r > 0 && status != 0) store<i32>(status, load<i32>(st));
   return r;
 }

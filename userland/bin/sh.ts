@@ -1,6 +1,8 @@
 // sh (SPEC §4.5): reads command lines, splits them at spaces, runs each program (a name without a
 // '/' is looked up in /bin) and waits for it; a child killed by a signal is reported as bash does.
-// `exit [N]` ends the shell; so does the end of input.
+// A trailing `&` runs the program in the background: its pid is printed, and its end reported
+// (as bash does, `[pid] Done` or the signal) before the next prompt. `exit [N]` ends the shell;
+// so does the end of input.
 
 import { printf, streq, atoi, flush } from '../lib/ulib';
 import { fork, waitpid, exit, execve, read } from '../lib/sys';
@@ -53,15 +55,36 @@ function resolve(name: usize): usize {
   return path;
 }
 
+/** Reports background children that ended (waitpid with WNOHANG). */
+function reap(): void {
+  while (true) {
+    const w = waitpid(-1, status, 1);
+    if (w <= 0) return;
+    const st = load<i32>(status);
+    if ((st & 0x7f) != 0) printf("[%d] %s\n", w, signame(st & 0x7f));
+    else printf("[%d] Done (exit %d)\n", w, (st >> 8) & 0xff);
+  }
+}
+
 export function main(argc: i32, args: usize): i32 {
   let last = 0;
   while (true) {
+    reap();
     printf("$ ");
     const n = read(0, line, 255);
     if (n <= 0) { printf("\n"); return last; }
     store<u8>(line, 0, <u32>n);
-    const words = split(n);
+    let words = split(n);
     if (words == 0) continue;
+    // A last word `&`: in the background.
+    let background = false;
+    const lastword = load<usize>(argv, <u32>(words - 1) * 4);
+    if (load<u8>(lastword) == 38 && load<u8>(lastword, 1) == 0) {
+      background = true;
+      words--;
+      store<usize>(argv, 0, <u32>words * 4);
+      if (words == 0) continue;
+    }
     const cmd = load<usize>(argv);
     if (streq(cmd, changetype<usize>("exit"))) return words > 1 ? atoi(load<usize>(argv, 4)) : last;
     flush();
@@ -72,7 +95,15 @@ export function main(argc: i32, args: usize): i32 {
       printf("sh: %s: %s\n", cmd, r == -2 ? "command not found" : "cannot run it");
       exit(127);
     }
-    waitpid(pid, status, 0);
+    if (background) { printf("[%d]\n", pid); continue; }
+    // Wait for it (background children that end meanwhile are reported).
+    while (true) {
+      const w = waitpid(-1, status, 0);
+      if (w == pid || w < 0) break;
+      const bst = load<i32>(status);
+      if ((bst & 0x7f) != 0) printf("[%d] %s\n", w, signame(bst & 0x7f));
+      else printf("[%d] Done (exit %d)\n", w, (bst >> 8) & 0xff);
+    }
     const st = load<i32>(status);
     if ((st & 0x7f) != 0) {
       printf("%s\n", signame(st & 0x7f));
