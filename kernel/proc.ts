@@ -230,6 +230,11 @@ export function yield_(): void {
 }
 
 /** Sleeps until wakeup(chan). */
+/** How many slots of the process table have been used (scans stop there). */
+export function procslots(): u32 {
+  return nslots;
+}
+
 /** How many processes sleep (wakeup has nothing to do when none does). */
 let nsleeping: u32 = 0;
 

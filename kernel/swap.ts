@@ -15,7 +15,7 @@ import { KERNBASE, PGSIZE, PTE_P, PTE_A, PTE_D } from './memlayout';
 import { frame, nframes, freecount, kunref, FRAME_USER } from './kalloc';
 import { swapStart, swapSectors } from './fs';
 import { diskrw } from './disk';
-import { findproc, myproc, regions, sleep, wakeup, cansleep, Proc } from './proc';
+import { findproc, myproc, regions, sleep, wakeup, cansleep, proc, procslots, UNUSED, Proc } from './proc';
 import { walk, flushpage, findregion } from './vm';
 
 export const PTE_SWAP: u32 = 0x400;
@@ -101,17 +101,66 @@ const evictchan = memory.data(4, 4);
 
 export function lowwater(): u32 { return LOWWATER; }
 
-/** The page-table entry of a frame's one mapping, or 0 (a frame can be a victim only then). */
-function mappingof(n: u32): usize {
+/** The page-table entries that map the frame being looked at, and their owners (mappings()). */
+const mapptes = memory.data(64 * 4, 4);
+const mappids = memory.data(64 * 4, 4);
+const mapold = memory.data(64 * 4, 4);
+let nmaps: u32 = 0;
+
+/**
+ * Every mapping of frame n, into mapptes/mappids (nmaps of them); false when the frame cannot be
+ * a victim (not a user page, pinned, not mapped). A frame shared by copy-on-write is mapped at the
+ * same address in each process that shares it: they are found by looking there.
+ */
+function mappings(n: u32): bool {
   const f = frame(n << 12);
-  if ((f.flags & FRAME_USER) == 0 || (f.flags & FRAME_PINNED) != 0 || f.next != 1 || f.pid <= 0) return 0;
-  const p = findproc(f.pid);
-  if (changetype<usize>(p) == 0 || p.pgdir == 0) return 0;
+  nmaps = 0;
+  lookva = f.va;
+  if ((f.flags & FRAME_USER) == 0 || (f.flags & FRAME_PINNED) != 0 || f.pid <= 0) return false;
+  if (f.next == 1) {
+    const p = findproc(f.pid);
+    if (changetype<usize>(p) != 0 && p.pgdir != 0) addmapping(p, n);
+  } else {
+    for (let i: u32 = 0; i < procslots() && nmaps < 64; i++) {
+      const p = proc(i);
+      if (p.state != UNUSED && p.pgdir != 0) addmapping(p, n);
+    }
+  }
+  return nmaps > 0;
+}
+
+function addmapping(p: Proc, n: u32): void {
+  const f = frame(n << 12);
   const pte = walk(p.pgdir, f.va, false, 0);
-  if (pte == 0) return 0;
+  if (pte == 0) return;
   const e = load<u32>(pte);
-  if ((e & PTE_P) == 0 || (e & ~0xfff) != (n << 12)) return 0;
-  return pte;
+  if ((e & PTE_P) == 0 || (e & ~0xfff) != (n << 12)) return;
+  store<usize>(mapptes, pte, nmaps * 4);
+  store<i32>(mappids, p.pid, nmaps * 4);
+  nmaps++;
+}
+
+/** The page-table entry of a frame's (first) mapping, or 0: whether it can be a victim. */
+function mappingof(n: u32): usize {
+  if (!mappings(n)) return 0;
+  return load<usize>(mapptes);
+}
+
+/** The virtual address of the frame mappings() looked at (the same in every mapping). */
+let lookva: usize = 0;
+
+/** Whether any mapping found by mappings() has the bit; clears it in all when `clear`. */
+function anybit(bit: u32, clear: bool): bool {
+  let any = false;
+  for (let k: u32 = 0; k < nmaps; k++) {
+    const pte = load<usize>(mapptes, k * 4);
+    const e = load<u32>(pte);
+    if ((e & bit) != 0) {
+      any = true;
+      if (clear) { store<u32>(pte, e & ~bit); flushifmine(load<i32>(mappids, k * 4), lookva); }
+    }
+  }
+  return any;
 }
 
 /** The next victim by the policy: a frame number, or -1. */
@@ -122,43 +171,35 @@ function victim(): i32 {
     let best: i32 = -1;
     let oldest: u32 = 0xffffffff;
     for (let i: u32 = 0; i < n; i++) {
-      if (mappingof(i) == 0) continue;
-      const stamp = frame(i << 12).flags >>> 8;
-      if (stamp < oldest) { oldest = stamp; best = <i32>i; }
+      const f = frame(i << 12);
+      if ((f.flags & FRAME_USER) == 0 || (f.flags >>> 8) >= oldest || !mappings(i)) continue;
+      oldest = f.flags >>> 8;
+      best = <i32>i;
     }
     return best;
   }
   if (policy == POLICY_AGING) {
-    // A sweep: each age shifts right with the A bit in at the top; the youngest... no: the
-    // lowest age (used least lately) goes.
+    // A sweep: each page's age shifts right with its A bit in at the top (and A is cleared):
+    // the lowest age — the page used least in the last sweeps — goes.
     let best: i32 = -1;
     let lowest: u32 = 256;
     for (let i: u32 = 0; i < n; i++) {
-      const pte = mappingof(i);
-      if (pte == 0) continue;
       const f = frame(i << 12);
-      const e = load<u32>(pte);
+      if ((f.flags & FRAME_USER) == 0 || !mappings(i)) continue;
       let age = (f.flags >>> 8) & 0xff;
-      age = (age >>> 1) | ((e & PTE_A) != 0 ? 0x80 : 0);
+      age = (age >>> 1) | (anybit(PTE_A, true) ? 0x80 : 0);
       f.flags = (f.flags & 0xff) | (age << 8);
-      if ((e & PTE_A) != 0) { store<u32>(pte, e & ~PTE_A); flushifmine(f.pid, f.va); }
       if (age < lowest) { lowest = age; best = <i32>i; }
     }
     return best;
   }
-  // CLOCK: sweep from the hand; a page with A set gets a second chance (A cleared).
+  // CLOCK: sweep from the hand; a page with A set (in any mapping) gets a second chance.
   for (let k: u32 = 0; k < 2 * n; k++) {
     const i = hand;
     hand = (hand + 1) % n;
-    const pte = mappingof(i);
-    if (pte == 0) continue;
-    const e = load<u32>(pte);
-    if ((e & PTE_A) != 0) {
-      store<u32>(pte, e & ~PTE_A);
-      const f = frame(i << 12);
-      flushifmine(f.pid, f.va);
-      continue;
-    }
+    const f = frame(i << 12);
+    if ((f.flags & FRAME_USER) == 0 || !mappings(i)) continue;
+    if (anybit(PTE_A, true)) continue;
     return <i32>i;
   }
   return -1;
@@ -176,25 +217,35 @@ function evictone(): i32 {
   if (v < 0) return 0;
   const n = <u32>v;
   const pa = n << 12;
-  const pte = mappingof(n);
+  mappings(n);
   const f = frame(pa);
-  const p = findproc(f.pid);
-  const e = load<u32>(pte);
-  const r = findregion(regions(p), f.va);
-  // A clean page of the program's file: dropped, read again from the file when needed.
-  if ((e & PTE_D) == 0 && changetype<usize>(r) != 0 && r.ino != 0 && f.va - r.start < r.filesz) {
-    store<u32>(pte, 0);
-    flushifmine(f.pid, f.va);
-    kunref(pa);
+  const va = f.va;
+  const dirty = anybit(PTE_D, false);
+  const owner = findproc(load<i32>(mappids));
+  const r = findregion(regions(owner), va);
+  // A clean page of the program's file: dropped from every mapping, read again from the file.
+  if (!dirty && changetype<usize>(r) != 0 && r.ino != 0 && va - r.start < r.filesz) {
+    for (let k: u32 = 0; k < nmaps; k++) {
+      store<u32>(load<usize>(mapptes, k * 4), 0);
+      flushifmine(load<i32>(mappids, k * 4), va);
+      kunref(pa);
+    }
     evictions++;
     return 1;
   }
   const s = allocslot();
   if (s < 0) return 0;
   const slot = <u32>s;
-  // Unmapped first (a fault on it now waits for the write), pinned while the disk reads it.
-  store<u32>(pte, ((slot + 1) << 12) | PTE_SWAP);
-  flushifmine(f.pid, f.va);
+  // Unmapped first, from every mapping (a fault on it now waits for the write); the slot has
+  // as many references as the page had mappings; the frame is pinned while the disk reads it.
+  const count = nmaps;
+  for (let k: u32 = 0; k < count; k++) {
+    const pte = load<usize>(mapptes, k * 4);
+    store<u32>(mapold, load<u32>(pte), k * 4);
+    store<u32>(pte, ((slot + 1) << 12) | PTE_SWAP);
+    flushifmine(load<i32>(mappids, k * 4), va);
+    if (k > 0) slotref(slot);
+  }
   f.flags |= FRAME_PINNED;
   writing = slot + 1;
   const err = diskrw(swapStart() + slot * 8, 8, KERNBASE + pa, true);
@@ -202,12 +253,14 @@ function evictone(): i32 {
   wakeup(writechan);
   f.flags &= ~FRAME_PINNED;
   if (err != 0) {
-    // The page stays resident, mapped again as it was (its A bit clear: a later victim).
-    store<u32>(pte, e & ~PTE_A);
-    slotunref(slot);
+    // The page stays resident, mapped again as it was (its A bits clear: a later victim).
+    for (let k: u32 = 0; k < count; k++) {
+      store<u32>(load<usize>(mapptes, k * 4), load<u32>(mapold, k * 4) & ~PTE_A);
+      slotunref(slot);
+    }
     return -1;
   }
-  kunref(pa);
+  for (let k: u32 = 0; k < count; k++) kunref(pa);
   pswpout++;
   evictions++;
   return 1;
