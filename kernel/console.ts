@@ -27,6 +27,14 @@ let epos: u32 = 0;
 declare function wakeup(chan: usize): void;
 declare function sleep(chan: usize): void;
 declare function killed_now(): bool;
+declare function kill(pid: i32, sig: i32): i32;
+
+/** The console's foreground process (ioctl TIOCSPGRP): Ctrl-C sends it SIGINT (0: none). */
+let foreground: i32 = 0;
+
+/** TIOCSPGRP / TIOCGPGRP: sets or reads the foreground process. */
+export function setforeground(pid: i32): void { foreground = pid; }
+export function getforeground(): i32 { return foreground; }
 
 /** Turns on COM1's receive interrupt. */
 export function consinit(): void {
@@ -44,6 +52,12 @@ export function consoleintr(): void {
     }
     if (c == 21) { // Ctrl-U: the whole line
       while (epos != wpos) { epos--; consputc(8); consputc(32); consputc(8); }
+      continue;
+    }
+    if (c == 3) { // Ctrl-C: the line goes, and the foreground program gets SIGINT
+      epos = wpos;
+      consputc(94); consputc(67); consputc(10); // "^C"
+      if (foreground > 0) kill(foreground, 2);
       continue;
     }
     if (epos - rpos >= INPUT) continue; // full

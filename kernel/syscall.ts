@@ -11,6 +11,7 @@ import { myproc, regions, exit, fork, wait, kill, yield_, sleep, wakeup, procind
 import { uvalid, unmaprange, findregion, Region, REGION_HEAP, NREGION } from './vm';
 import { sys_mmap2, sys_munmap, sys_mprotect } from './mman';
 import { fdread, fdwrite, fdopen, fdclose, fdstat, fdopenproc } from './file';
+import { setforeground, getforeground } from './console';
 import { namei, itype, T_FILE } from './fs';
 import { exec } from './exec';
 import { PGSIZE, KERNBASE } from './memlayout';
@@ -34,6 +35,8 @@ export const enum SYS {
   execve = 11,
   /** getpid(): i32 */
   getpid = 20,
+  /** ioctl(fd: i32, request: u32, arg: usize): i32 */
+  ioctl = 54,
   /** kill(pid: i32, sig: i32): i32 */
   kill = 37,
   /** brk(addr: usize): usize */
@@ -82,6 +85,7 @@ export function syscallinit(): void {
   set(SYS.mprotect, sys_mprotect);
   set(SYS.mmap2, sys_mmap2);
   set(SYS.getpid, sys_getpid);
+  set(SYS.ioctl, sys_ioctl);
   set(SYS.kill, sys_kill);
   set(SYS.brk, sys_brk);
   set(SYS.getppid, sys_getppid);
@@ -222,6 +226,18 @@ function sys_waitpid(tf: TrapFrame): i32 {
   const r = wait(<i32>tf.ebx, st, (tf.edx & 1) != 0); // options: WNOHANG (1)
   if (r > 0 && status != 0) store<i32>(status, load<i32>(st));
   return r;
+}
+
+/**
+ * ioctl on the console: TIOCSPGRP (0x5410) makes the process *arg the foreground one (Ctrl-C
+ * sends it SIGINT), TIOCGPGRP (0x540F) reads it. Process groups are single processes here.
+ */
+function sys_ioctl(tf: TrapFrame): i32 {
+  if (tf.ebx > 2) return -25; // ENOTTY: only the console is a terminal
+  if (!ucheck(tf.edx, 4, tf.ecx == 0x540f)) return EFAULT;
+  if (tf.ecx == 0x5410) { setforeground(load<i32>(tf.edx)); return 0; }
+  if (tf.ecx == 0x540f) { store<i32>(tf.edx, getforeground()); return 0; }
+  return -22;
 }
 
 function sys_getpid(tf: TrapFrame): i32 {

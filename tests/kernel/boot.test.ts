@@ -53,7 +53,7 @@ describe('the kernel and its userland', () => {
       '$ echo hello, world',
       'hello, world',
       '$ ls /demos',
-      'breakpoint', 'cow', 'divzero', 'file-backed', 'illegal', 'kernel-read', 'mprotect', 'null-deref', 'privileged', 'stack-grow', 'write-text', 'zero-fill',
+      'breakpoint', 'cow', 'divzero', 'file-backed', 'illegal', 'kernel-read', 'mprotect', 'null-deref', 'privileged', 'spin', 'stack-grow', 'write-text', 'zero-fill',
       '$ cat /etc/motd',
       'Welcome to toy86. Programs are in /bin, fault demos in /demos.',
       '$ /demos/null-deref',
@@ -131,5 +131,23 @@ describe('mappings', () => {
     expect(out).toContain('mprotect: page 2 unmapped: a read kills with signal 11; page 3 still holds 103\n');
     expect(out).toMatch(/mprotect: \/etc\/motd mapped at 0x[0-9a-f]{8}, its first line 62 bytes, begins with 'W'\n/);
     expect(out).toContain('mprotect: writing to that read-only mapping kills with signal 11\n');
+  });
+});
+
+describe('the console', () => {
+  it('Ctrl-C stops the foreground program with SIGINT; the shell reports it and goes on', () => {
+    let out = '';
+    const m = new Machine({ onSerialOutput: (b) => { out += String.fromCharCode(b); }, disk: memoryDisk(new Uint8Array(disk)) });
+    m.loadKernel(kernel);
+    const until = (text: string) => { for (let i = 0; i < 500 && !out.includes(text); i++) m.run(200_000); expect(out, out).toContain(text); };
+    until('$ ');
+    m.serial.receive(Buffer.from('/demos/spin\r'));
+    until('spin: looping');
+    m.run(5_000_000);
+    m.serial.receive([3]);
+    until('Interrupt\n$ ');
+    m.serial.receive(Buffer.from('echo after\r'));
+    until('after\n$ ');
+    expect(out).toMatch(/spin: looping \(Ctrl-C to stop\)\n\.*\^C\nInterrupt\n\$ echo after\nafter\n\$ $/);
   });
 });

@@ -5,16 +5,18 @@
 // so does the end of input.
 
 import { printf, streq, atoi, flush } from '../lib/ulib';
-import { fork, waitpid, exit, execve, read } from '../lib/sys';
+import { fork, waitpid, exit, execve, read, ioctl, getpid } from '../lib/sys';
 
 const line = memory.data(256, 4);
 const argv = memory.data(17 * 4, 4);
 const path = memory.data(64, 4);
 const status = memory.data(4, 4);
+const fgpid = memory.data(4, 4);
 
 /** What bash prints for a child killed by a signal. */
 function signame(sig: i32): string {
   switch (sig) {
+    case 2: return "Interrupt";
     case 4: return "Illegal instruction";
     case 5: return "Trace/breakpoint trap";
     case 7: return "Bus error";
@@ -96,6 +98,9 @@ export function main(argc: i32, args: usize): i32 {
       exit(127);
     }
     if (background) { printf("[%d]\n", pid); continue; }
+    // The foreground program gets Ctrl-C (SIGINT) while the shell waits for it.
+    store<i32>(fgpid, pid);
+    ioctl(0, 0x5410, fgpid);
     // Wait for it (background children that end meanwhile are reported).
     while (true) {
       const w = waitpid(-1, status, 0);
@@ -104,6 +109,8 @@ export function main(argc: i32, args: usize): i32 {
       if ((bst & 0x7f) != 0) printf("[%d] %s\n", w, signame(bst & 0x7f));
       else printf("[%d] Done (exit %d)\n", w, (bst >> 8) & 0xff);
     }
+    store<i32>(fgpid, getpid());
+    ioctl(0, 0x5410, fgpid);
     const st = load<i32>(status);
     if ((st & 0x7f) != 0) {
       printf("%s\n", signame(st & 0x7f));

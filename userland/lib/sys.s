@@ -76,6 +76,16 @@ $getpid:
     mov eax, 20
     int 0x80
     ret
+global $ioctl
+$ioctl:
+    push ebx
+    mov ebx, [esp + 8]
+    mov ecx, [esp + 12]
+    mov edx, [esp + 16]
+    mov eax, 54
+    int 0x80
+    pop ebx
+    ret
 global $kill
 $kill:
     push ebx

@@ -19,6 +19,8 @@ export declare function waitpid(pid: i32, status: usize, options: i32): i32;
 export declare function execve(path: string, argv: usize, envp: usize): i32;
 /** System call 20. */
 export declare function getpid(): i32;
+/** System call 54. */
+export declare function ioctl(fd: i32, request: u32, arg: usize): i32;
 /** System call 37. */
 export declare function kill(pid: i32, sig: i32): i32;
 /** System call 45. */
