@@ -368,7 +368,7 @@ function copyuvm(from: usize, to: usize, pid: i32): bool {
         store<u32>(pt, pte, j * 4);
       }
       const pa = pte & ~0xfff;
-      if (!mappage(to, va, pa, pte & 0xfff & ~0x61, pid)) return false;
+      if (!mappage(to, va, pa, pte & 0xfff & ~0x21, pid)) return false; // D stays: the page differs from its file
       kref(pa);
     }
   }

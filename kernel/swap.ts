@@ -120,7 +120,10 @@ function mappings(n: u32): bool {
   if (f.next == 1) {
     const p = findproc(f.pid);
     if (changetype<usize>(p) != 0 && p.pgdir != 0) addmapping(p, n);
-  } else {
+  }
+  // Shared, or the frame table's owner no longer maps it (the other sharer copied the page away):
+  // every process is looked at.
+  if (nmaps == 0) {
     for (let i: u32 = 0; i < procslots() && nmaps < 64; i++) {
       const p = proc(i);
       if (p.state != UNUSED && p.pgdir != 0) addmapping(p, n);
@@ -277,7 +280,9 @@ export function swapin(p: Proc, pte: usize, va: usize, perm: u32, pa: usize): i3
   e = load<u32>(pte);
   if ((e & PTE_SWAP) == 0) return 0; // someone else brought it back meanwhile
   if (diskrw(swapStart() + slot * 8, 8, KERNBASE + pa, false) != 0) return -2;
-  store<u32>(pte, pa | perm | PTE_P);
+  // Dirty: its contents are not the file's (were they, the page would have been dropped, not
+  // swapped) — a later eviction must write it again, not drop it.
+  store<u32>(pte, pa | perm | PTE_P | PTE_D);
   slotunref(slot);
   pswpin++;
   return 1;

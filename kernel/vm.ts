@@ -7,7 +7,7 @@
 // what may be mapped where and what backs it: a file at an offset, or zeroes.
 
 import { KERNBASE, PGSIZE, PTE_P, PTE_W, PTE_U, USERTOP } from './memlayout';
-import { kalloc, kallocraw, kfree, kunref, krefs, FRAME_KERNEL, FRAME_USER } from './kalloc';
+import { kalloc, kallocraw, kfree, kref, kunref, krefs, frame, FRAME_KERNEL, FRAME_USER } from './kalloc';
 
 declare function memcopy(dst: usize, src: usize, n: u32): void;
 import { readi } from './fs';
@@ -218,14 +218,28 @@ export function cowfault(pd: usize, va: usize, pid: i32): i32 {
   const pa = e & ~0xfff;
   const keep = (e & 0xfff & ~PTE_COW) | PTE_W;
   if (krefs(pa) == 1) {
+    // The last sharer takes the frame over (and the frame table now names it).
     store<u32>(pte, pa | keep);
+    const f = frame(pa);
+    f.pid = pid;
+    f.va = va & ~0xfff;
   } else {
+    // Held while a frame is found: finding one may evict (and sleep), even this very page.
+    kref(pa);
     const npa = kallocraw(FRAME_USER, pid, va & ~0xfff);
-    if (npa == 0) return -1;
+    const now = load<u32>(pte);
+    if (npa == 0) { kunref(pa); return -1; }
+    if ((now & PTE_P) == 0 || (now & ~0xfff) != pa) {
+      // Evicted meanwhile: the access is retried, and faults on the page where it is now.
+      kunref(pa);
+      kfree(npa);
+      return 1;
+    }
     stamp(npa);
     memcopy(KERNBASE + npa, KERNBASE + pa, PGSIZE);
     store<u32>(pte, npa | keep);
-    kunref(pa);
+    kunref(pa); // this mapping's reference
+    kunref(pa); // the hold
   }
   flushpage(va & ~0xfff);
   cowfaults++;

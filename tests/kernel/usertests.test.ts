@@ -4,12 +4,20 @@
 // `ALL TESTS PASSED` or `N TESTS FAILED`, and exits with 0 only if all passed — which, as init,
 // powers the machine off with that code. Each test of the guest is one case here, so a failure
 // names the test and shows its reason.
+//
+// The paging, copy-on-write and out-of-swap tests (issue 6) size themselves from /proc/meminfo:
+// on the default 16 MiB they run small, so they are booted again by name on a machine of 2 MiB
+// with 8 MiB of swap, where their buffers are several times the RAM; and once more with every
+// write to the swap area failing (the disk's fault injection), where the kernel must kill the
+// process that needs memory with SIGKILL and go on.
 
 import { describe, it, expect, beforeAll } from 'vitest';
 import { buildKernel } from '../../tools/kernel.js';
 import { buildDisk } from '../../tools/userland.js';
 import { Machine, type StopReason } from '../../emulator/machine.js';
 import { memoryDisk } from '../../emulator/host/diskimage.js';
+import { parseImage } from '../../tools/mkdisk/fs.js';
+import type { DiskFault } from '../../emulator/devices/disk.js';
 
 /** Every test of usertests' table, in its order. */
 const TESTS = [
@@ -20,7 +28,12 @@ const TESTS = [
   'faultnull', 'faulttext', 'faultkernel', 'faultwild', 'faultdiv', 'faultud', 'faultint3',
   'faultpriv', 'faultonly', 'iopl', 'forkseq', 'forkpar', 'forkfull', 'procstat', 'meminfo',
   'readrace', 'openrace', 'readaligned',
+  'page-linear', 'page-parallel', 'page-shuffle', 'page-mergesort', 'cow-three', 'cow-read',
+  'mmap-anon', 'mmap-fixed', 'mmap-hint', 'mmap-file', 'mmap-bad', 'munmap-partial', 'mprotect-split',
+  'out-of-swap', 'cow-big',
 ];
+/** The tests that page on a small machine, run again on one of 2 MiB with 8 MiB of swap. */
+const SMALL = ['page-linear', 'page-parallel', 'page-shuffle', 'page-mergesort', 'cow-three', 'cow-read', 'mmap-file', 'out-of-swap', 'cow-big'];
 /** Tests that report `skipped (no /proc yet)` until the kernel synthesises /proc (SPEC §4.2). */
 const NEEDS_PROC = new Set(['procstat', 'meminfo']);
 
@@ -29,13 +42,19 @@ const BUDGET = 4_000_000_000;
 
 let kernel: Uint8Array;
 let disk: Uint8Array;
+/** The disk with 8 MiB of swap, for the small machine. */
+let swapdisk: Uint8Array;
 
 interface Run { out: string; stop: StopReason; lines: Map<string, string> }
+interface Config { memSize?: number; disk?: Uint8Array; diskFaults?: DiskFault[] }
 
 /** Boots with a command line and runs until the machine stops (or the budget is spent). */
-function boot(cmdline: string, budget = BUDGET): Run {
+function boot(cmdline: string, budget = BUDGET, cfg: Config = {}): Run {
   let out = '';
-  const m = new Machine({ onSerialOutput: (b) => { out += String.fromCharCode(b); }, disk: memoryDisk(new Uint8Array(disk)) });
+  const m = new Machine({
+    memSize: cfg.memSize, diskFaults: cfg.diskFaults,
+    onSerialOutput: (b) => { out += String.fromCharCode(b); }, disk: memoryDisk(new Uint8Array(cfg.disk ?? disk)),
+  });
   m.loadKernel(kernel, cmdline);
   let stop = m.run(0);
   for (let spent = 0; spent < budget; spent += 100_000_000) {
@@ -55,6 +74,7 @@ let all: Run;
 beforeAll(() => {
   kernel = buildKernel();
   disk = buildDisk(1024 * 1024);
+  swapdisk = buildDisk(8 << 20);
   all = boot('init=/bin/usertests');
 });
 
@@ -123,5 +143,67 @@ describe('usertests NAME', () => {
     const r = boot('init=/bin/usertests -- nosuchtest', 100_000_000);
     expect(r.out).toContain('usertests: no test named nosuchtest\n');
     expect(r.stop).toEqual({ kind: 'poweroff', code: 2 });
+  });
+});
+
+describe('usertests on a small machine (2 MiB of RAM, 8 MiB of swap)', () => {
+  let small: Run;
+  beforeAll(() => { small = boot(`init=/bin/usertests -- ${SMALL.join(' ')}`, 8_000_000_000, { memSize: 2 << 20, disk: swapdisk }); });
+
+  it('runs the paging tests named, without a kernel panic, and powers off', () => {
+    expect(small.out, 'a kernel panic').not.toContain('kernel panic');
+    expect([...small.lines.keys()]).toEqual(SMALL);
+    expect(small.stop.kind, small.out.slice(-2000)).toBe('poweroff');
+  });
+
+  it('sizes the workloads from /proc/meminfo: several times the RAM', () => {
+    const m = /usertests: page-linear: (\d+) KiB \(MemTotal (\d+) kB/.exec(small.out);
+    expect(m, small.out.slice(0, 2000)).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThanOrEqual(2.5 * Number(m![2]));
+  });
+
+  for (const name of SMALL) {
+    it(`test ${name}`, () => {
+      const line = small.lines.get(name);
+      expect(line, `test ${name} reported: ${line ?? 'nothing'}; the console around it:\n${around(small, name)}`).toBe('ok');
+    });
+  }
+
+  it('out-of-swap: the child filling memory and swap was killed by the kernel, twice', () => {
+    expect(small.out.match(/\[pid \d+ usertests\] out of memory and swap at 0x[0-9a-f]{8}: killed\n/g)?.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('usertests with every write to the swap area failing (2 MiB of RAM)', () => {
+  let faulty: Run;
+  beforeAll(() => {
+    const sb = parseImage(swapdisk).sb;
+    faulty = boot('init=/bin/usertests -- out-of-swap page-linear cow-read mmap-anon', 2_000_000_000, {
+      memSize: 2 << 20, disk: swapdisk, diskFaults: [{ start: sb.swapStart, count: sb.swapSectors, write: true }],
+    });
+  });
+
+  it('the kernel survives: no panic, every test reported, the run ends with its status', () => {
+    expect(faulty.out, 'a kernel panic').not.toContain('kernel panic');
+    // (In the table's order.)
+    expect([...faulty.lines.keys()]).toEqual(['page-linear', 'cow-read', 'mmap-anon', 'out-of-swap']);
+    expect(faulty.out).toMatch(/\n1 TESTS FAILED\n$/);
+    expect(faulty.stop).toEqual({ kind: 'poweroff', code: 1 });
+  });
+
+  it('out-of-swap: the child is killed with SIGKILL (no page can be written to swap), twice, and the parent goes on', () => {
+    expect(faulty.lines.get('out-of-swap'), around(faulty, 'out-of-swap')).toBe('ok');
+    const at = faulty.out.indexOf('usertests: out-of-swap:');
+    expect(faulty.out.slice(at).match(/\[pid \d+ usertests\] out of memory and swap at 0x[0-9a-f]{8}: killed\n/g)?.length).toBe(2);
+  });
+
+  it('page-linear (3 × RAM) cannot fit: its process is killed with SIGKILL, not the kernel or the runner', () => {
+    expect(faulty.lines.get('page-linear'), around(faulty, 'page-linear')).toBe('FAILED (killed by signal 9)');
+    expect(faulty.out).toMatch(/\[pid \d+ usertests\] out of memory and swap at 0x[0-9a-f]{8}: killed\ntest page-linear: /);
+  });
+
+  it('the tests after it pass', () => {
+    expect(faulty.lines.get('cow-read'), around(faulty, 'cow-read')).toBe('ok');
+    expect(faulty.lines.get('mmap-anon'), around(faulty, 'mmap-anon')).toBe('ok');
   });
 });

@@ -944,7 +944,8 @@ function sameVar(a: Expr, b: Expr): boolean {
  * `wrap` node reads it, then narrows only if the new type is narrower); anything else is retyped.
  */
 function retype(e: Expr, ty: Ty): Expr {
-  if (e.e === 'mem' || e.e === 'global') return { e: 'wrap', a: e, ty };
+  // (A wrap keeps its own narrowing: `<u8>x` passed as a u32 is still the low byte of x.)
+  if (e.e === 'mem' || e.e === 'global' || e.e === 'wrap') return { e: 'wrap', a: e, ty };
   return { ...e, ty } as Expr;
 }
 
