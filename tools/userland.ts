@@ -76,7 +76,10 @@ export function buildProgram(files: string[]): Uint8Array {
   const tsFiles = files.filter((f) => f.endsWith('.ts'));
   const asm = files.filter((f) => f.endsWith('.s')).map((f) => assemble(f));
   const objects = tsFiles.length ? compile(tsFiles).objects : [];
-  return link([...runtime(), ...objects, ...asm], { base: 0x08048000 });
+  // An assembly program with its own _start (SPEC §4.5) gets the stubs but not crt0.
+  const ownStart = asm.some((o) => o.symbols.some((x) => x.name === '_start' && x.global && !x.extern));
+  const rt = runtime();
+  return link([...(ownStart ? rt.slice(1) : rt), ...objects, ...asm], { base: 0x08048000 });
 }
 
 /** Every program of the userland: /bin from userland/bin, /demos from userland/demos. */
