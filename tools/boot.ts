@@ -4,7 +4,7 @@
 import { readFileSync, writeSync, openSync, closeSync } from 'node:fs';
 import { Machine, MachineError, MiB, type StopReason } from '../emulator/machine.js';
 import { HostConsole } from '../emulator/host/console.js';
-import { ElfError } from './asm/elf.js';
+import { ElfError, readElf, type ElfFile } from './asm/elf.js';
 import { S, FL } from '../emulator/cpu/state.js';
 import { openDiskImage, DiskImageError, type OpenedImage } from '../emulator/host/diskimage.js';
 import type { DiskFault } from '../emulator/devices/disk.js';
@@ -47,6 +47,12 @@ export interface BootOptions {
   tlb?: string;
   tlbWays?: string;
   debugcon?: string;
+  /** --trace: comma-separated trace kinds (tools/debugger/trace.ts). */
+  trace?: string;
+  /** --trace-file: where the trace goes (default: stderr). */
+  traceFile?: string;
+  /** An executable whose symbols name user-space addresses in the trace (`toy86 run`'s program). */
+  traceElf?: Uint8Array;
 }
 
 function readInput(path: string, what: string): Uint8Array {
@@ -132,6 +138,15 @@ export function createMachine(o: BootOptions, out: { serial: (b: number) => void
 
 /** Runs `toy86 boot --kernel FILE ...`; resolves to the exit code. */
 export async function boot(o: BootOptions): Promise<number> {
+  if (o.traceFile !== undefined && o.trace === undefined) throw new UserError('--trace-file needs --trace KINDS', 2);
+  const trace = o.trace !== undefined ? await import('./debugger/trace.js') : null;
+  let traceKinds: string[] = [];
+  if (trace) {
+    try { traceKinds = trace.parseTraceSpec(o.trace!); } catch (e) {
+      if (e instanceof trace.TraceSpecError) throw new UserError(`--trace: ${e.message}`, 2);
+      throw e;
+    }
+  }
   // Output is written synchronously so that nothing is lost when the guest powers off.
   let debugFd = 2;
   if (o.debugcon) {
@@ -140,17 +155,37 @@ export async function boot(o: BootOptions): Promise<number> {
     }
   }
   const outBuf: number[] = [];
-  const crlf = !!process.stdin.isTTY && !!process.stdout.isTTY;
   const flush = () => {
     if (outBuf.length) { writeSync(1, Uint8Array.from(outBuf)); outBuf.length = 0; }
   };
   const { machine: m, image } = createMachine(o, {
-    // On a terminal in raw mode the terminal no longer turns "\n" into "\r\n" (its output
-    // processing is off with the rest): the adapter does, as the terminal would.
-    serial: (b) => { if (b === 10 && crlf) outBuf.push(13); outBuf.push(b); if (outBuf.length >= 4096) flush(); },
+    // (Node's raw mode keeps the terminal's own "\n" to "\r\n" output translation on.)
+    serial: (b) => { outBuf.push(b); if (outBuf.length >= 4096) flush(); },
     debug: (b) => writeSync(debugFd, Uint8Array.of(b)),
   });
   const maxInsns = o.maxInsns !== undefined ? parseCount(o.maxInsns, '--max-insns') : Infinity;
+  // --trace: one line per event to --trace-file or stderr (tools/debugger/trace.ts).
+  let stopTrace: (() => void) | null = null;
+  let traceOut: { write: (line: string) => void; close: () => void } | null = null;
+  if (trace) {
+    let fd = 2;
+    if (o.traceFile !== undefined) {
+      try { fd = openSync(o.traceFile, 'w'); } catch (e) {
+        image?.close();
+        if (debugFd !== 2) closeSync(debugFd);
+        throw new UserError(`cannot write --trace-file '${o.traceFile}': ${(e as Error).message}`, 1);
+      }
+    }
+    traceOut = trace.traceSink(fd, writeSync, fd !== 2 ? closeSync : undefined);
+    let user: ElfFile | null = null;
+    if (o.traceElf) { try { user = readElf(o.traceElf, 'program'); } catch { /* no symbols then */ } }
+    stopTrace = trace.startTrace(m, traceKinds, traceOut.write, trace.symbolizer([m.kernel, user]));
+  }
+  /** Ends the trace (its last lines before any message about the stop). */
+  const endTrace = () => {
+    stopTrace?.(); stopTrace = null;
+    traceOut?.close(); traceOut = null;
+  };
   let quit = false;
   let wake: (() => void) | null = null;
   const con = new HostConsole(m, { onQuit: () => { quit = true; wake?.(); }, onInput: () => wake?.() });
@@ -163,13 +198,14 @@ export async function boot(o: BootOptions): Promise<number> {
       flush();
       if (quit) return 0;
       if (r.kind === 'limit') {
-        if (m.clock >= maxInsns) { process.stderr.write(describeStop(m, r) + '\n'); return exitCode(r); }
+        if (m.clock >= maxInsns) { endTrace(); process.stderr.write(describeStop(m, r) + '\n'); return exitCode(r); }
         await new Promise<void>((res) => setImmediate(res)); // let input arrive
         continue;
       }
       if (r.kind === 'idle') {
         // Halted, waiting for an interrupt that only input can bring.
         if (con.inputEnded || !m.canWake()) {
+          endTrace();
           process.stderr.write(`toy86: the CPU is halted and nothing can wake it (eip 0x${(m.cpu.eip >>> 0).toString(16).padStart(8, '0')}, IF=${(m.cpu.state[S.FLAGS] & FL.IF) ? 1 : 0})\n`);
           return Exit.HALTED;
         }
@@ -177,11 +213,13 @@ export async function boot(o: BootOptions): Promise<number> {
         wake = null;
         continue;
       }
+      endTrace();
       const msg = describeStop(m, r);
       if (msg) process.stderr.write(msg + '\n');
       return exitCode(r);
     }
   } finally {
+    endTrace();
     flush();
     con.close();
     image?.close();

@@ -19,7 +19,9 @@ function machineFlags<T>(y: Argv<T>) {
     .option('snapshot', { type: 'boolean', describe: 'keep disk writes in memory; never write the image file' })
     .option('disk-latency', { type: 'string', describe: 'instructions from a disk request to its completion (default 50000)' })
     .option('disk-fail', { type: 'string', describe: 'fault injection: sectors that fail, e.g. 100-107,300:w (:r reads, :w writes only)' })
-    .option('swap', { type: 'string', describe: 'swap area of the default disk (e.g. 8M; default 32M)' });
+    .option('swap', { type: 'string', describe: 'swap area of the default disk (e.g. 8M; default 32M)' })
+    .option('trace', { type: 'string', describe: 'trace events, one line each: comma-separated exec,int,pf,io,tlb,pages (or all)' })
+    .option('trace-file', { type: 'string', describe: 'write the trace to FILE instead of stderr' });
 }
 
 /** Runs a command body, turning user errors into one line and an exit code. */
@@ -91,6 +93,7 @@ export async function main(argv: string[]): Promise<void> {
         kernel, mem: a.mem, append: a.append, maxInsns: a['max-insns'],
         tlb: a.tlb, tlbWays: a['tlb-ways'], debugcon: a.debugcon,
         disk, snapshot, diskLatency: a['disk-latency'], diskFail: a['disk-fail'],
+        trace: a.trace, traceFile: a['trace-file'],
       } satisfies BootOptions);
       }))
     .command('run <program> [args..]', 'build a program (.ts, .s or an executable), boot with it as init on a fresh disk, and exit with its status',
@@ -101,7 +104,36 @@ export async function main(argv: string[]): Promise<void> {
         const { runCommand } = await import('./run.js');
         return runCommand({
           program: a.program as string, args: [...((a.args as string[] | undefined) ?? []), ...a._.slice(1)].map(String),
-          boot: { mem: a.mem, append: a.append, maxInsns: a['max-insns'], tlb: a.tlb, tlbWays: a['tlb-ways'], debugcon: a.debugcon, diskLatency: a['disk-latency'], diskFail: a['disk-fail'] },
+          boot: { mem: a.mem, append: a.append, maxInsns: a['max-insns'], tlb: a.tlb, tlbWays: a['tlb-ways'], debugcon: a.debugcon, diskLatency: a['disk-latency'], diskFail: a['disk-fail'], trace: a.trace, traceFile: a['trace-file'] },
+        });
+      }))
+    .command('debug [mode] [args..]', 'the step/trace console (gdb\'s commands) on the machine `boot` or `run` would start: debug boot [--kernel FILE], debug run PROGRAM [ARGS]',
+      (y) => machineFlags(y)
+        .positional('mode', { type: 'string', describe: 'boot (the default) or run' })
+        .positional('args', { type: 'string', array: true, describe: 'for run: the program and its arguments' })
+        .option('kernel', { type: 'string', describe: 'ELF32 kernel to load (boot only)' })
+        .option('x', { type: 'string', describe: 'run the commands of FILE first' })
+        .option('batch', { type: 'boolean', describe: 'end after the -x file (and stdin), without a prompt' }),
+      async (a) => guarded('debug', async () => {
+        const mode = (a.mode as string | undefined) ?? 'boot';
+        if (mode !== 'boot' && mode !== 'run') throw new UserError(`debug: give boot or run, not '${mode}'`, 2);
+        const rest = [...((a.args as string[] | undefined) ?? []), ...a._.slice(1)].map(String);
+        const flags = { mem: a.mem, append: a.append, maxInsns: a['max-insns'], tlb: a.tlb, tlbWays: a['tlb-ways'], diskLatency: a['disk-latency'], diskFail: a['disk-fail'] };
+        const { debugCommand, bootTarget, runTarget } = await import('./debugger/index.js');
+        return debugCommand({
+          script: a.x as string | undefined, batch: a.batch,
+          target: async () => {
+            if (mode === 'run') {
+              if (!rest.length) throw new UserError('debug run: give the program', 2);
+              if (a.kernel !== undefined || a.disk !== undefined) throw new UserError('debug run makes its own disk and uses the default kernel: --kernel and --disk are for debug boot', 2);
+              return runTarget({ ...flags, program: rest[0], args: rest.slice(1) });
+            }
+            if (rest.length) throw new UserError(`debug boot takes no arguments (got '${rest[0]}')`, 2);
+            if (a.swap !== undefined && (a.disk !== undefined || a.kernel !== undefined)) {
+              throw new UserError('--swap sizes the default disk; for your own disk, give the size to toy86 mkdisk --swap', 2);
+            }
+            return bootTarget({ ...flags, kernel: a.kernel as string | undefined, disk: a.disk as string | undefined, swap: a.swap !== undefined ? swapSize(a.swap) : undefined });
+          },
         });
       }))
     .command('asm <files..>', 'assemble NASM-style sources (and link them with any .o files) into an ELF32 file',
@@ -164,6 +196,20 @@ export async function main(argv: string[]): Promise<void> {
           });
         } catch (e) {
           if (e instanceof MkdiskError) throw new UserError(e.message, e.code);
+          throw e;
+        }
+        return 0;
+      }))
+    .command('vmlab <trace>', "replay a page-reference trace (--trace pages) under FIFO, LRU, CLOCK and Belady's OPT, beside what the kernel did",
+      (y) => y
+        .positional('trace', { type: 'string', describe: 'a trace file written by boot or run with --trace pages' })
+        .option('frames', { type: 'string', describe: "frames of memory to simulate (default: the trace's user-frames-max, the most the kernel gave user pages)" }),
+      async (a) => guarded('vmlab', async () => {
+        const { vmlabCommand, VmlabError } = await import('./vmlab/index.js');
+        try {
+          process.stdout.write(vmlabCommand({ trace: a.trace as string, frames: a.frames as string | undefined }));
+        } catch (e) {
+          if (e instanceof VmlabError) throw new UserError(e.message, e.code);
           throw e;
         }
         return 0;

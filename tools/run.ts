@@ -67,7 +67,8 @@ async function runInner(o: RunOptions): Promise<number> {
     const { defaultKernel } = await import('./images.js');
     const { boot } = await import('./boot.js');
     const append = [o.boot.append, `init=/bin/${name}`, ...(o.args.length ? ['--', ...o.args] : [])].filter(Boolean).join(' ');
-    return await boot({ ...(o.boot as object), kernel: await defaultKernel(), disk: diskPath, snapshot: true, append } as Parameters<typeof boot>[0]);
+    // --trace names the program's addresses with its own symbols.
+    return await boot({ ...(o.boot as object), kernel: await defaultKernel(), disk: diskPath, snapshot: true, append, traceElf: image } as Parameters<typeof boot>[0]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -245,6 +245,59 @@ async function swapBenchmarks(runs: number): Promise<SwapResult> {
   };
 }
 
+export interface VmlabResult {
+  workload: string;
+  memMiB: number;
+  /** The frames replayed with: the most the kernel gave user pages in the CLOCK run. */
+  frames: number;
+  references: number;
+  pages: number;
+  /** FIFO, LRU, CLOCK and OPT on the page references of the kernel's CLOCK run. */
+  simulated: Record<string, number>;
+  /** The kernel's not-present faults on user pages, run by run, for each vm.policy. */
+  kernel: Record<string, number>;
+}
+
+/**
+ * The replacement-policy lab (`toy86 vmlab`) on the workloads of the swapping benchmarks:
+ * pagetest loop, hot and random (5 MiB, 3 passes) as init on 2 and 4 MiB of RAM, its page
+ * references recorded (--trace pages) and replayed under FIFO, LRU, CLOCK and OPT with the frames
+ * the kernel gave user pages, beside the faults the kernel took under each of its policies.
+ */
+async function vmlabBenchmarks(): Promise<VmlabResult[]> {
+  const { defaultKernel, defaultDisk } = await import('../images.js');
+  const { memoryDisk } = await import('../../emulator/host/diskimage.js');
+  const { startTrace } = await import('../debugger/trace.js');
+  const { PageTraceReader, runLab } = await import('../vmlab/index.js');
+  const { readFileSync } = await import('node:fs');
+  const kernel = readFileSync(await defaultKernel());
+  const disk = readFileSync(await defaultDisk());
+  const out: VmlabResult[] = [];
+  for (const memMiB of [2, 4]) {
+    for (const workload of ['loop', 'hot', 'random']) {
+      const kernelFaults: Record<string, number> = {};
+      let lab: ReturnType<typeof runLab> | null = null;
+      for (const policy of ['clock', 'fifo', 'aging']) {
+        let text = '';
+        const m = new Machine({ memSize: memMiB << 20, disk: memoryDisk(new Uint8Array(disk)), onSerialOutput: (b) => { text += String.fromCharCode(b); } });
+        m.loadKernel(kernel, `vm.policy=${policy} init=/bin/pagetest -- ${workload} 5120 3`);
+        const reader = new PageTraceReader();
+        const stop = startTrace(m, ['pages'], (l) => reader.line(l), () => '');
+        const r = m.run(2e10);
+        stop();
+        if (r.kind !== 'poweroff' || r.code !== 0 || !text.includes('pagetest: ok')) throw new Error(`vmlab benchmark ${workload}@${memMiB} ${policy}: ${JSON.stringify(r)}\n${text}`);
+        const t = reader.result();
+        const frames = Number(t.vmstat['user-frames-max']);
+        const l = runLab(t, policy === 'clock' ? frames : (lab?.frames ?? frames));
+        kernelFaults[policy] = l.kernel?.faults ?? 0;
+        if (policy === 'clock') lab = l;
+      }
+      out.push({ workload, memMiB, frames: lab!.frames, references: lab!.references, pages: lab!.pages, simulated: lab!.policies, kernel: kernelFaults });
+    }
+  }
+  return out;
+}
+
 /** Runs every benchmark; prints the table; writes results.json. Returns the exit code. */
 export async function runBenchmarks(o: { runs: number; one?: string }): Promise<number> {
   const runs = Math.max(1, Math.floor(o.runs));
@@ -291,6 +344,8 @@ export async function runBenchmarks(o: { runs: number; one?: string }): Promise<
   process.stdout.write('kernel: done\n');
   const swap = await swapBenchmarks(runs);
   process.stdout.write('swap: done\n');
+  const vmlab = await vmlabBenchmarks();
+  process.stdout.write('vmlab: done\n');
 
   const integer = results.find((r) => r.name === 'integer')!;
   const ring3 = results.find((r) => r.name === 'integer-ring3')!;
@@ -319,12 +374,17 @@ export async function runBenchmarks(o: { runs: number; one?: string }): Promise<
     '',
     `major faults by policy ${''.padEnd(21)}${swap.policies.map((p) => pad(p.policy, 10)).join('')}`,
     ...swap.workloads.map((w) => `${pad(`(p) ${w.workload}, ${w.memMiB} MiB RAM`, 44)}${swap.policies.map((p) => pad(String(p.faults[`${w.workload}@${w.memMiB}`]), 10)).join('')}`),
+    '',
+    'vmlab: pagetest W 5120 3 as init, its page references (--trace pages) replayed with the frames the kernel gave',
+    'user pages; faults include first touches (the kernel: its not-present faults on user pages)',
+    `${pad('', 36)}${pad('frames', 8)}${['FIFO', 'LRU', 'CLOCK', 'OPT'].map((p) => pad(p, 7)).join('')}| kernel: ${['clock', 'fifo', 'aging'].map((p) => pad(p, 7)).join('')}`.trimEnd(),
+    ...vmlab.map((v) => `${pad(`(q) ${v.workload}, ${v.memMiB} MiB RAM`, 36)}${pad(String(v.frames), 8)}${['FIFO', 'LRU', 'CLOCK', 'OPT'].map((p) => pad(String(v.simulated[p]), 7)).join('')}|         ${['clock', 'fifo', 'aging'].map((p) => pad(String(v.kernel[p]), 7)).join('')}`.trimEnd()),
   ];
   process.stdout.write(lines.join('\n') + '\n');
   const out = join(ROOT, 'tools', 'bench', 'results.json');
   writeFileSync(out, JSON.stringify({
     date: new Date().toISOString(), node: process.versions.node, runs, results,
-    pagingRatio: ring3.mips / integer.mips, compiled, kernel, swap,
+    pagingRatio: ring3.mips / integer.mips, compiled, kernel, swap, vmlab,
   }, null, 2) + '\n');
   process.stdout.write(`wrote ${out}\n`);
   return 0;

@@ -1,0 +1,983 @@
+// The console's commands (SPEC §6, docs/debugger.md): gdb's names, abbreviations and output
+// where gdb has the command, QEMU's monitor (`xp`, `info tlb`, `info mem`) and Bochs (`info idt`)
+// where the command is theirs, toy86's own for the rest (`walk`, `send`, the kernel views).
+// A command that cannot be done says why in one line and the session goes on.
+
+import { S, CR } from '../../emulator/cpu/state.js';
+import { formatInstruction } from '../../emulator/isa/disasm.js';
+import { decode } from '../../emulator/isa/encoding.js';
+import { Session, formatValue, eflagsText, type Breakpoint, type Stop } from './session.js';
+import { DebugError, KERNBASE, hex, hex8, pad8, readVirt, readPhys, quote, charText } from './memory.js';
+import { walk, tlbInfo, memInfo, type Access } from './paging.js';
+import { unwind, formatArg, type Frame } from './frames.js';
+import { isCode, sourceLine, sourceLines } from './symbols.js';
+import { parseExpression, tsType, T, type Value } from './expr.js';
+
+type Handler = (s: Session, args: string, ctx: CommandContext) => Promise<void> | void;
+
+interface Command {
+  name: string;
+  aliases?: string[];
+  help: string;
+  run: Handler;
+}
+
+/** What commands share across a session: `x`'s last format and address, `list`'s position, tracing. */
+export class CommandContext {
+  xFmt = 'x';
+  xSize = 4;
+  xNext: number | null = null;
+  xpNext: number | null = null;
+  listNext: { file: string; line: number } | null = null;
+  traceStop: (() => void) | null = null;
+  traceKinds: string[] = [];
+  quit = false;
+}
+
+const out = (s: Session, text: string) => s.out(text.endsWith('\n') || text === '' ? text : text + '\n');
+
+// ---- breakpoints --------------------------------------------------------------------------------
+
+function where(s: Session, addr: number): string {
+  const p = s.programFor(addr);
+  const f = p?.functionAt(addr);
+  const l = s.lineOf(addr, false);
+  if (f && l) return `in ${f.name} at ${l.file}:${l.line}`;
+  const a = s.angle(addr);
+  return a || '';
+}
+
+function breakCommand(temp: boolean): Handler {
+  return (s, args) => {
+    let spec = args.trim(), cond: string | null = null;
+    const m = /^(.*?)\s+if\s+(.+)$/.exec(spec) ?? (/^if\s+(.+)$/.exec(spec) ? ['', '', /^if\s+(.+)$/.exec(spec)![1]] : null);
+    if (m) { spec = m[1].trim(); cond = m[2]; parseExpression(cond); }
+    const loc = s.resolve(spec);
+    const bp = s.newBreakpoint('breakpoint', {
+      temp, addr: loc.addr, cond, what: where(s, loc.addr),
+      program: loc.program && !loc.program.isKernel && loc.addr < KERNBASE ? loc.program.name : null,
+    });
+    out(s, `${temp ? 'Temporary breakpoint' : 'Breakpoint'} ${bp.num} at ${s.describeAt(loc.addr)}`);
+  };
+}
+
+/**
+ * What a watch expression names: a variable (its address, size and type, without reading it — the
+ * kernel's data may not be mapped yet), `*EXPR`, any other lvalue, or (SPEC §6) an address.
+ */
+function watchTarget(s: Session, expr: string): { addr: number; len: number; vtype: Value['type']; label: string } {
+  const plain = /^(?:'?([^':\s]+)'?::)?([A-Za-z_][\w.$]*)$/.exec(expr);
+  if (plain) {
+    const found = s.findSymbol(plain[2], plain[1]);
+    if (found && !isCode(found.program, found.sym)) {
+      const decl = found.program.variableType(found.sym);
+      if (decl && decl !== 'memory.data') {
+        const vtype = tsType(decl);
+        return { addr: found.sym.addr, len: Math.max(1, vtype.size), vtype, label: expr };
+      }
+      const len = found.sym.size === 1 || found.sym.size === 2 ? found.sym.size : 4;
+      return { addr: found.sym.addr, len, vtype: len === 4 ? T.int : { kind: 'uint', size: len }, label: expr };
+    }
+  }
+  if (expr.startsWith('*') && !expr.startsWith('*(')) {
+    const a = s.eval(expr.slice(1)).v >>> 0;
+    return { addr: a, len: 4, vtype: T.int, label: expr };
+  }
+  const v = s.eval(expr);
+  if (v.lval && v.lval.kind === 'mem') return { addr: v.lval.addr, len: v.lval.size, vtype: v.type, label: expr };
+  if (v.lval) throw new DebugError('Cannot watch a register or a convenience variable.');
+  // `watch ADDR` (SPEC §6): the 32-bit word at that address.
+  return { addr: v.v >>> 0, len: 4, vtype: T.int, label: `*${hex(v.v >>> 0)}` };
+}
+
+function watchCommand(type: Breakpoint['type']): Handler {
+  return (s, args) => {
+    const expr = args.trim();
+    if (!expr) throw new DebugError('Argument required (expression to compute).');
+    const w = watchTarget(s, expr);
+    const bp = s.newBreakpoint(type, { addr: w.addr, len: w.len, vtype: w.vtype, expr: w.label });
+    bp.old = s.watchValue(bp);
+    const head = type === 'hw watchpoint' ? 'Hardware watchpoint' : type === 'read watchpoint' ? 'Hardware read watchpoint' : 'Hardware access (read/write) watchpoint';
+    out(s, `${head} ${bp.num}: ${w.label}`);
+  };
+}
+
+const FAULT_NAMES: Record<string, number> = { de: 0, db: 1, bp: 3, ud: 6, df: 8, gp: 13, pf: 14 };
+const FAULT_SHORT = ['#DE', '#DB', '', '#BP', '', '', '#UD', '', '#DF', '', '', '', '', '#GP', '#PF'];
+
+function catchCommand(s: Session, args: string): void {
+  const [what, ...rest] = args.trim().split(/\s+/).filter(Boolean);
+  if (what === 'fault' || what === 'exception') {
+    let vectors: number[] | null = null;
+    if (rest.length) {
+      vectors = rest.map((r) => {
+        const k = r.toLowerCase().replace(/^#/, '');
+        if (k in FAULT_NAMES) return FAULT_NAMES[k];
+        const n = /^(0x[0-9a-f]+|\d+)$/i.test(k) ? Number(k) : NaN;
+        if (!Number.isInteger(n) || n < 0 || n > 255) throw new DebugError(`catch fault: '${r}' is not a vector (a number, or pf gp ud de db bp df)`);
+        return n;
+      });
+    }
+    const bp = s.newBreakpoint('catchpoint', { vectors, what: vectors ? `fault ${vectors.map((v) => FAULT_SHORT[v] || `vector ${v}`).join(' ')}` : 'fault' });
+    out(s, `Catchpoint ${bp.num} (${bp.what})`);
+    return;
+  }
+  if (what === 'syscall') {
+    if (!rest.length) {
+      const bp = s.newBreakpoint('catchpoint', { syscall: -1, what: 'syscall' });
+      out(s, `Catchpoint ${bp.num} (any syscall)`);
+      return;
+    }
+    for (const r of rest) {
+      let n: number;
+      if (/^\d+$/.test(r)) n = Number(r);
+      else {
+        const e = [...s.syscalls].find(([, name]) => name === r);
+        if (!e) throw new DebugError(`Unknown syscall name '${r}'.`);
+        n = e[0];
+      }
+      const name = s.syscalls.get(n);
+      const bp = s.newBreakpoint('catchpoint', { syscall: n, what: `syscall ${name ? `"${name}"` : n}` });
+      out(s, `Catchpoint ${bp.num} (syscall${name ? ` '${name}'` : ''} [${n}])`);
+    }
+    return;
+  }
+  throw new DebugError(what ? `Undefined catch command: "${what}".  Try "help catch".` : '"catch" must be followed by the name of a catch subcommand: fault, syscall.');
+}
+
+function numbers(s: Session, args: string): Breakpoint[] {
+  const list = args.trim().split(/\s+/).filter(Boolean);
+  if (!list.length) return [...s.bps];
+  const out: Breakpoint[] = [];
+  for (const a of list) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(a);
+    if (!m) throw new DebugError("Args must be numbers or '$' variables.");
+    const lo = Number(m[1]), hi = m[2] ? Number(m[2]) : lo;
+    for (let n = lo; n <= hi; n++) {
+      const b = s.bps.find((x) => x.num === n);
+      if (!b) throw new DebugError(`No breakpoint number ${n}.`);
+      out.push(b);
+    }
+  }
+  return out;
+}
+
+function infoBreakpoints(s: Session, args: string, watchOnly: boolean): void {
+  const list = (args.trim() ? numbers(s, args) : s.bps).filter((b) => !watchOnly || b.type.endsWith('watchpoint'));
+  if (!list.length) { out(s, watchOnly ? 'No watchpoints.' : 'No breakpoints or watchpoints.'); return; }
+  const lines = ['Num     Type           Disp Enb Address    What'];
+  for (const b of list) {
+    const addr = b.type === 'breakpoint' ? hex8(b.addr) : '';
+    const what = b.type === 'breakpoint' ? b.what : b.type === 'catchpoint' ? b.what : b.expr;
+    lines.push(`${String(b.num).padEnd(7)} ${b.type.padEnd(14)} ${(b.temp ? 'del' : 'keep').padEnd(4)} ${(b.enabled ? 'y' : 'n').padEnd(3)} ${addr.padEnd(10)} ${what}`.trimEnd());
+    if (b.cond) lines.push(`\tstop only if ${b.cond}`);
+    if (b.hits) lines.push(`\t${b.type === 'catchpoint' ? 'catchpoint' : 'breakpoint'} already hit ${b.hits} time${b.hits === 1 ? '' : 's'}`);
+    if (b.ignore) lines.push(`\tWill ignore next ${b.ignore} crossings of breakpoint.`);
+  }
+  out(s, lines.join('\n'));
+}
+
+// ---- running ------------------------------------------------------------------------------------
+
+function startFunc(s: Session) {
+  return s.topFrame().func;
+}
+
+function count(args: string, s: Session): number {
+  const a = args.trim();
+  if (!a) return 1;
+  const n = s.eval(a).v;
+  if (!Number.isInteger(n) || n < 0) throw new DebugError(`Invalid number "${a}".`);
+  return n;
+}
+
+async function continueCommand(s: Session, args: string): Promise<void> {
+  if (args.trim()) {
+    const n = count(args, s);
+    const here = s.bps.find((b) => b.type === 'breakpoint' && b.addr === s.m.cpu.eip >>> 0);
+    if (here && n > 1) { here.ignore = n - 1; out(s, `Will ignore next ${n - 1} crossings of breakpoint ${here.num}.  Continuing.`); }
+    else out(s, 'Continuing.');
+  } else {
+    if (s.m.stopReason) { out(s, 'The program is not being run.'); return; }
+    out(s, 'Continuing.');
+  }
+  const f = startFunc(s);
+  out(s, s.report(await s.forward({}), f));
+}
+
+async function stepiCommand(s: Session, args: string): Promise<void> {
+  const n = count(args, s);
+  const f = startFunc(s);
+  const stop = await s.forward({ untilBusy: s.busy() + n });
+  out(s, s.report(stop, f));
+}
+
+async function nextiCommand(s: Session, args: string): Promise<void> {
+  const n = count(args, s);
+  let stop: Stop = { kind: 'done' };
+  const f = startFunc(s);
+  for (let i = 0; i < n && stop.kind === 'done'; i++) {
+    const eip = s.m.cpu.eip >>> 0;
+    const d = s.decodeAt(eip);
+    const mn = d?.form.mnemonic ?? '';
+    if (d && (mn === 'call' || mn === 'int' || mn.startsWith('rep'))) {
+      stop = await s.forward({ internal: { addr: (eip + d.length) >>> 0, esp: s.m.cpu.regs[4] >>> 0, cr3: s.m.cpu.state[S.CR3] >>> 0 } });
+    } else {
+      stop = await s.forward({ untilBusy: s.busy() + 1 });
+    }
+  }
+  out(s, s.report(stop, f));
+}
+
+/**
+ * step / next: run to the start of another source line, in the same address space and ring — an
+ * interrupt or exception taken on the way is run through to its return (so stepping user code
+ * does not wander into the kernel's handlers), and so is a system call (`int`). `next` also runs
+ * calls through; `step` goes into a called function and stops after its prologue.
+ */
+async function stepLine(s: Session, args: string, over: boolean): Promise<void> {
+  const n = count(args, s);
+  const f = startFunc(s);
+  let stop: Stop = { kind: 'done' };
+  for (let k = 0; k < n && stop.kind === 'done'; k++) {
+    const st = s.m.cpu.state;
+    const start = s.lineOf(s.m.cpu.eip, false);
+    if (!start) throw new DebugError('Cannot find bounds of current function');
+    const cpl = st[S.CPL], cr3 = st[S.CR3] >>> 0;
+    for (let i = 0; i < 1_000_000; i++) {
+      const pc = s.m.cpu.eip >>> 0, esp = s.m.cpu.regs[4] >>> 0;
+      const d = s.decodeAt(pc);
+      const mn = d?.form.mnemonic ?? '';
+      if (d && (mn === 'int' || (over && mn === 'call'))) {
+        stop = await s.forward({ internal: { addr: (pc + d.length) >>> 0, esp, cr3 } });
+      } else {
+        stop = await s.forward({ untilBusy: s.busy() + 1 });
+        if (stop.kind === 'done' && (st[S.CPL] !== cpl || (st[S.CR3] >>> 0) !== cr3)) {
+          // An interrupt or a fault: back to where it was taken.
+          stop = await s.forward({ internal: { addr: pc, esp, cr3 } });
+        }
+      }
+      if (stop.kind !== 'done') break;
+      const here = s.m.cpu.eip >>> 0;
+      const l = s.lineOf(here, false);
+      if (!l || !l.start || (l.file === start.file && l.line === start.line)) continue;
+      const fn = s.programFor(here)?.functionAt(here);
+      // Into a compiled function: stop after its prologue, as gdb does.
+      if (fn && here === fn.addr && s.programFor(here)!.afterPrologue(fn) !== here) continue;
+      break;
+    }
+  }
+  out(s, s.report(stop, f));
+}
+
+async function finishCommand(s: Session): Promise<void> {
+  const frames = unwind(s, 2, true);
+  if (frames.length < 2 || frames[1].trap || !frames[0].func) throw new DebugError('"finish" not meaningful in the outermost frame.');
+  const f0 = frames[0], f1 = frames[1];
+  out(s, `Run till exit from #0  ${s.frameText(f0)}`);
+  const stop = await s.forward({ internal: { addr: f1.pc, esp: f1.esp, cr3: s.m.cpu.state[S.CR3] >>> 0 } });
+  if (stop.kind !== 'done') { out(s, s.report(stop, f0.func)); return; }
+  out(s, s.where());
+  const sig = f0.program?.signature(f0.func!);
+  if (sig && sig.ret !== 'void') {
+    const v = formatArg(s.m.cpu.regs[0], sig.ret);
+    s.values.push({ v: s.m.cpu.regs[0], type: T.int });
+    out(s, `Value returned is $${s.values.length} = ${v}`);
+  }
+}
+
+function reverseStepi(s: Session, args: string): void {
+  const n = count(args, s);
+  const f = startFunc(s);
+  const first = s.history.first.busy;
+  const target = s.busy() - n;
+  if (s.busy() <= first) { out(s, `\nNo more reverse-execution history.\n${s.where()}`); return; }
+  s.goTo(Math.max(first, target));
+  if (target < first) out(s, `\nNo more reverse-execution history.\n${s.where()}`);
+  else out(s, s.stepWhere(f));
+}
+
+function reverseContinue(s: Session): void {
+  out(s, 'Continuing.');
+  const stop = s.reverseContinue();
+  if (!stop) { out(s, `\nNo more reverse-execution history.\n${s.where()}`); return; }
+  out(s, s.report(stop, null));
+}
+
+// ---- registers ----------------------------------------------------------------------------------
+
+function regLine(name: string, raw: string, natural: string): string {
+  return `${name.padEnd(15)}${raw.padEnd(19)}${natural}`;
+}
+
+function crFlags(v: number, names: [number, string][]): string {
+  const set = names.filter(([b]) => v & b).map(([, n]) => n);
+  return `[ ${set.join(' ')}${set.length ? ' ' : ''}]`;
+}
+
+const REGISTER_ORDER = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi', 'eip', 'eflags', 'cs', 'ss', 'cr0', 'cr2', 'cr3', 'cr4', 'cpl', 'idtr', 'tr'];
+
+function registerLine(s: Session, name: string): string {
+  const c = s.m.cpu, st = c.state;
+  const r = s.register(name);
+  if (!r) throw new DebugError(`Invalid register \`${name}'`);
+  const u = r.v >>> 0;
+  switch (name) {
+    case 'esp': case 'ebp': case 'sp': case 'fp': return regLine(name, hex(u), hex(u));
+    case 'eip': case 'pc': { const a = s.angle(u); return regLine(name, hex(u), a ? `${hex(u)} ${a}` : hex(u)); }
+    case 'eflags': return regLine(name, hex(u), eflagsText(u));
+    case 'cr0': return regLine(name, hex(u), crFlags(u, [[CR.PG, 'PG'], [CR.WP, 'WP'], [CR.PE, 'PE']]));
+    case 'cr3': return regLine(name, hex(u), `[ PDBR=${hex(u >>> 12)} ]`);
+    case 'cr4': return regLine(name, hex(u), crFlags(u, [[CR.PGE, 'PGE'], [CR.PSE, 'PSE']]));
+    case 'idtr': return regLine(name, hex(st[S.IDT_BASE]), `{base = ${hex(st[S.IDT_BASE])}, limit = ${hex(st[S.IDT_LIMIT] & 0xffff)}}`);
+    case 'tr': return regLine(name, hex(st[S.TR]), hex(st[S.TR]));
+    case 'cr2': return regLine(name, hex(u), String(u));
+    default: return regLine(name, hex(r.type.size === 4 ? u : r.v & ((1 << (8 * r.type.size)) - 1)), String(r.v));
+  }
+}
+
+function infoRegisters(s: Session, args: string): void {
+  const names = args.trim().split(/\s+/).filter(Boolean).map((n) => n.replace(/^\$/, '').toLowerCase());
+  out(s, (names.length ? names : REGISTER_ORDER).map((n) => registerLine(s, n)).join('\n'));
+}
+
+// ---- examining memory -----------------------------------------------------------------------------
+
+/** `/NFU`: count, format letter, unit letter, in any order. */
+function parseFmt(mod: string, ctx: { fmt: string; size: number }): { n: number; fmt: string; size: number } {
+  let n = 1, fmt = ctx.fmt, size = ctx.size;
+  let sizeGiven = false;
+  const m = /^(\d*)([a-z]*)$/i.exec(mod);
+  if (!m) throw new DebugError(`Invalid number "${mod}".`);
+  if (m[1]) n = Number(m[1]);
+  for (const ch of m[2]) {
+    if ('xduotacisz'.includes(ch)) fmt = ch;
+    else if (ch === 'b') { size = 1; sizeGiven = true; }
+    else if (ch === 'h') { size = 2; sizeGiven = true; }
+    else if (ch === 'w') { size = 4; sizeGiven = true; }
+    else if (ch === 'g') throw new DebugError('toy86 has no 8-byte units: use b, h or w.');
+    else throw new DebugError(`Undefined output format "${ch}".`);
+  }
+  if (fmt === 'c' && !sizeGiven) size = 1;
+  if (fmt === 'a') size = 4;
+  return { n, fmt, size };
+}
+
+function formatUnit(v: number, fmt: string, size: number, angle: (a: number) => string): string {
+  const bits = size * 8;
+  const u = bits === 32 ? v >>> 0 : v & ((1 << bits) - 1);
+  switch (fmt) {
+    case 'x': return '0x' + u.toString(16).padStart(size * 2, '0');
+    case 'z': return '0x' + u.toString(16).padStart(size * 2, '0');
+    case 'd': return String(bits === 32 ? u | 0 : bits === 16 ? (u << 16) >> 16 : (u << 24) >> 24);
+    case 'u': return String(u);
+    case 'o': return u ? '0' + u.toString(8) : '0';
+    case 't': return u.toString(2).padStart(bits, '0');
+    case 'a': { const a = angle(u); return a ? `${hex(u)} ${a}` : hex(u); }
+    case 'c': return `${(u << 24) >> 24} '${charText(u & 0xff, "'")}'`;
+    default: return String(u);
+  }
+}
+
+function label(s: Session, addr: number): string {
+  const a = s.angle(addr);
+  return a ? `${hex(addr)} ${a}` : hex(addr);
+}
+
+function disasmLine(s: Session, addr: number, withFunc: { start: number } | null, raw: boolean, byteAt: (a: number) => number): { text: string; len: number } {
+  const d = decode((i) => byteAt(i >>> 0), addr >>> 0);
+  const mark = addr >>> 0 === s.m.cpu.eip >>> 0 ? '=> ' : '   ';
+  const where = withFunc ? `<+${(addr - withFunc.start) >>> 0}>` : s.angle(addr);
+  const len = d ? d.length : 1;
+  let bytes = '';
+  if (raw) {
+    const b: string[] = [];
+    for (let i = 0; i < len; i++) { const x = byteAt((addr + i) >>> 0); b.push(x < 0 ? '??' : x.toString(16).padStart(2, '0')); }
+    bytes = b.join(' ') + '\t';
+  }
+  const text = d ? formatInstruction(d, addr, (t) => s.angle(t) || null) : '(bad)';
+  return { text: `${mark}${hex8(addr)}${where ? ' ' + where : ''}:\t${bytes}${text}`, len };
+}
+
+function examine(s: Session, args: string, ctx: CommandContext): void {
+  let rest = args.trim();
+  let mod = '';
+  const m = /^\/(\S*)\s*(.*)$/.exec(rest);
+  if (m) { mod = m[1]; rest = m[2]; }
+  const f = parseFmt(mod, { fmt: ctx.xFmt, size: ctx.xSize });
+  ctx.xFmt = f.fmt;
+  if (f.fmt !== 'i' && f.fmt !== 's') ctx.xSize = f.size;
+  let addr: number;
+  if (rest) {
+    const v = s.eval(rest);
+    addr = v.v >>> 0;
+  } else {
+    if (ctx.xNext === null) throw new DebugError('Argument required (starting display address).');
+    addr = ctx.xNext;
+  }
+  const lines: string[] = [];
+  let err: DebugError | null = null;
+  let last = addr;
+  try {
+    if (f.fmt === 'i') {
+      for (let i = 0; i < f.n; i++) {
+        if (s.codeByte(addr) < 0) throw new DebugError(`Cannot access memory at address ${hex(addr)}`);
+        last = addr;
+        const l = disasmLine(s, addr, null, false, (a) => s.codeByte(a));
+        lines.push(l.text);
+        addr = (addr + l.len) >>> 0;
+      }
+    } else if (f.fmt === 's') {
+      for (let i = 0; i < f.n; i++) {
+        const bytes: number[] = [];
+        let a = addr;
+        for (;;) {
+          const b = readVirt(s.m, a, 1)[0];
+          a = (a + 1) >>> 0;
+          if (b === 0) break;
+          bytes.push(b);
+          if (bytes.length >= 200) break;
+        }
+        lines.push(`${label(s, addr)}:\t${quote(bytes)}${bytes.length >= 200 ? '...' : ''}`);
+        last = addr;
+        addr = a;
+      }
+    } else {
+      const perLine = f.fmt === 'c' ? 8 : f.size === 4 ? 4 : 8;
+      for (let i = 0; i < f.n; i += perLine) {
+        const k = Math.min(perLine, f.n - i);
+        const vals: string[] = [];
+        const start = addr;
+        for (let j = 0; j < k; j++) {
+          const b = readVirt(s.m, addr, f.size);
+          let v = 0;
+          for (let q = f.size - 1; q >= 0; q--) v = v * 256 + b[q];
+          vals.push(formatUnit(v, f.fmt, f.size, (a) => s.angle(a)));
+          last = addr;
+          addr = (addr + f.size) >>> 0;
+          s.convenience.set('__', { v, type: T.int });
+        }
+        lines.push(`${label(s, start)}:\t${vals.join('\t')}`);
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof DebugError)) throw e;
+    err = e;
+  }
+  ctx.xNext = addr;
+  // gdb: $_ is the last unit examined (and $__ its contents).
+  s.convenience.set('_', { v: last, type: T.usize });
+  if (lines.length) out(s, lines.join('\n'));
+  if (err) throw err;
+}
+
+/** QEMU's `xp /fmt addr`: physical memory, 16 bytes a line. */
+function examinePhysical(s: Session, args: string, ctx: CommandContext): void {
+  let rest = args.trim();
+  let mod = '';
+  const m = /^\/(\S*)\s*(.*)$/.exec(rest);
+  if (m) { mod = m[1]; rest = m[2]; }
+  const f = parseFmt(mod, { fmt: 'x', size: 4 });
+  let addr: number;
+  if (rest) addr = s.eval(rest).v >>> 0;
+  else if (ctx.xpNext !== null) addr = ctx.xpNext;
+  else throw new DebugError('Argument required (starting display address).');
+  const lines: string[] = [];
+  if (f.fmt === 'i') {
+    for (let i = 0; i < f.n; i++) {
+      readPhys(s.m, addr, 1);
+      const l = disasmLine(s, addr, null, false, (a) => (a < s.m.memSize ? s.m.mem8[a] : -1));
+      lines.push(`${pad8(addr)}:  ${l.text.slice(3).replace(/^[^\t]*\t/, '')}`);
+      addr += l.len;
+    }
+  } else if (f.fmt === 's') {
+    for (let i = 0; i < f.n; i++) {
+      const bytes: number[] = [];
+      let a = addr;
+      for (;;) { const b = readPhys(s.m, a, 1)[0]; a++; if (b === 0 || bytes.length >= 200) break; bytes.push(b); }
+      lines.push(`${pad8(addr)}: ${quote(bytes)}`);
+      addr = a;
+    }
+  } else {
+    const data = readPhys(s.m, addr, f.n * f.size);
+    const perLine = f.fmt === 'c' ? 16 : 16 / f.size;
+    const digits = f.fmt === 'x' ? f.size * 2 : f.fmt === 'o' ? Math.ceil(f.size * 8 / 3) + 1 : f.size === 4 ? 10 : f.size === 2 ? 5 : 3;
+    for (let i = 0; i < f.n; i += perLine) {
+      let line = `${pad8(addr + i * f.size)}:`;
+      for (let j = i; j < Math.min(f.n, i + perLine); j++) {
+        let v = 0;
+        for (let q = f.size - 1; q >= 0; q--) v = v * 256 + data[j * f.size + q];
+        if (f.fmt === 'x') line += ' 0x' + v.toString(16).padStart(digits, '0');
+        else if (f.fmt === 'c') line += ` '${charText(v & 0xff, "'")}'`;
+        else if (f.fmt === 'd') line += ' ' + String(f.size === 4 ? v | 0 : f.size === 2 ? (v << 16) >> 16 : (v << 24) >> 24).padStart(digits);
+        else if (f.fmt === 'o') line += ' 0' + v.toString(8).padStart(digits - 1, '0');
+        else line += ' ' + String(v).padStart(digits);
+      }
+      lines.push(line);
+    }
+    addr += f.n * f.size;
+  }
+  ctx.xpNext = addr >>> 0;
+  out(s, lines.join('\n'));
+}
+
+function disassemble(s: Session, args: string): void {
+  let rest = args.trim();
+  let raw = false, src = false;
+  for (;;) {
+    const m = /^\/(\w+)\s*(.*)$/.exec(rest);
+    if (!m) break;
+    for (const ch of m[1]) {
+      if (ch === 'r') raw = true;
+      else if (ch === 's' || ch === 'm') src = true;
+      else throw new DebugError(`Invalid disassembly modifier '${ch}'.`);
+    }
+    rest = m[2];
+  }
+  const lines: string[] = [];
+  const byte = (a: number) => s.codeByte(a);
+  const emitRange = (start: number, end: number, count: number, func: { start: number } | null) => {
+    let a = start, lastLine = '';
+    for (let i = 0; (count ? i < count : a < end); i++) {
+      if (byte(a) < 0) throw new DebugError(`Cannot access memory at address ${hex(a)}`);
+      if (src) {
+        const l = s.lineOf(a, false);
+        const key = l ? `${l.file}:${l.line}` : '';
+        if (l && key !== lastLine) {
+          if (lastLine.slice(0, lastLine.lastIndexOf(':')) !== l.file) lines.push(`${l.file}:`);
+          lines.push(`${l.line}\t${sourceLine(l.file, l.line) ?? ''}`);
+          lastLine = key;
+        }
+      }
+      const d = disasmLine(s, a, func, raw, byte);
+      lines.push(d.text);
+      a = (a + d.len) >>> 0;
+    }
+    return a;
+  };
+  let m = /^(.+?)\s*,\s*(\+?)(.+)$/.exec(rest);
+  if (m) {
+    const start = s.resolve(plainAddress(s, m[1])).addr;
+    const endv = s.eval(m[3]).v >>> 0;
+    const end = m[2] ? (start + endv) >>> 0 : endv;
+    lines.push(`Dump of assembler code from ${hex(start)} to ${hex(end)}:`);
+    emitRange(start, end, 0, null);
+    lines.push('End of assembler dump.');
+    out(s, lines.filter((l) => l !== '').join('\n'));
+    return;
+  }
+  m = /^(.+?)\s+(\d+)$/.exec(rest);
+  if (m) {
+    // SPEC §6: `disassemble LOC N`: N instructions from LOC.
+    const start = s.resolve(plainAddress(s, m[1])).addr;
+    const n = Number(m[2]);
+    lines.push('');
+    const idx = lines.length - 1;
+    const end = emitRange(start, 0, n, null);
+    lines[idx] = `Dump of assembler code from ${hex(start)} to ${hex(end)}:`;
+    lines.push('End of assembler dump.');
+    out(s, lines.filter((l) => l !== '').join('\n'));
+    return;
+  }
+  const addr = rest ? s.resolve(plainAddress(s, rest)).addr : s.m.cpu.eip >>> 0;
+  const p = s.programFor(addr);
+  const f = p?.functionAt(addr);
+  if (!p || !f) throw new DebugError(rest ? 'No function contains specified address.' : 'No function contains program counter for selected frame.');
+  lines.push(`Dump of assembler code for function ${f.name}:`);
+  emitRange(f.addr, p.endOf(f), 0, { start: f.addr });
+  lines.push('End of assembler dump.');
+  out(s, lines.filter((l) => l !== '').join('\n'));
+}
+
+/** For disassemble and list: a function name means its first instruction, not its first line. */
+function plainAddress(s: Session, spec: string): string {
+  const t = spec.trim();
+  if (/^[A-Za-z_$][\w.$]*$/.test(t)) {
+    const f = s.findSymbol(t);
+    if (f) return '*' + f.sym.addr;
+  }
+  return t;
+}
+
+function backtrace(s: Session, args: string): void {
+  const n = args.trim() ? count(args, s) : 64;
+  const frames = unwind(s, Math.max(1, n));
+  const lines = frames.map((fr: Frame, i) => `${`#${i}`.padEnd(4)}${s.frameText(fr, i === 0 ? 'auto' : fr.trap ? 'auto' : 'always')}`);
+  out(s, lines.join('\n'));
+}
+
+function print(s: Session, args: string): void {
+  let rest = args.trim();
+  let fmt: string | null = null;
+  const m = /^\/(\w+)\s*(.*)$/.exec(rest);
+  if (m) {
+    const f = m[1].replace(/\d/g, '');
+    if (!/^[xduotcaz]$/.test(f)) throw new DebugError(`Undefined output format "${m[1]}".`);
+    fmt = f; rest = m[2];
+  }
+  const v = rest ? s.eval(rest) : s.evalContext().history(0, false);
+  if (v.type.kind === 'void' && !rest) { out(s, '$1 = void'.replace('$1', `$${s.values.length + 1}`)); return; }
+  s.values.push({ v: v.v, type: v.type, code: v.code });
+  out(s, `$${s.values.length} = ${formatValue(v, fmt, (a) => s.angle(a))}`);
+}
+
+function setCommand(s: Session, args: string): void {
+  const rest = args.trim();
+  const m = /^(\S+)\s*(.*)$/.exec(rest);
+  if (!m) throw new DebugError('Argument required (expression to compute).');
+  const word = m[1];
+  if (['confirm', 'pagination', 'width', 'height', 'listsize', 'print', 'verbose', 'logging', 'style', 'disassembly-flavor'].includes(word)) return;
+  if (word === 'var' || word === 'variable') { s.eval(m[2]); return; }
+  s.eval(rest);
+}
+
+function echo(s: Session, args: string): void {
+  s.out(unescape(args.replace(/^ /, '')));
+}
+
+/** C escapes: \n \r \t \\ \" \xHH \NNN. */
+function unescape(text: string): string {
+  return text.replace(/\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/g, (_, e: string) => {
+    if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8));
+    return ({ n: '\n', r: '\r', t: '\t', a: '\x07', b: '\b', e: '\x1b', '0': '\0' } as Record<string, string>)[e] ?? e;
+  });
+}
+
+function send(s: Session, args: string): void {
+  let text = args.trim();
+  if (!text) throw new DebugError('Argument required (text to type on the console).');
+  const q = /^"((?:[^"\\]|\\.)*)"$/.exec(text);
+  text = unescape(q ? q[1] : text);
+  s.sendInput([...Buffer.from(text, 'latin1')]);
+}
+
+// ---- paging and the kernel's views ---------------------------------------------------------------
+
+function pidArg(args: string): { rest: string; pid: number | null } {
+  const m = /^(.*\S)\s+(\d+)$/.exec(args.trim());
+  if (m) {
+    try { parseExpression(m[1]); return { rest: m[1], pid: Number(m[2]) }; } catch { /* one expression */ }
+  }
+  return { rest: args.trim(), pid: null };
+}
+
+function walkCommand(s: Session, args: string): void {
+  let rest = args.trim();
+  const mods = /^\/(\w+)\s*(.*)$/.exec(rest);
+  if (mods) rest = mods[2];
+  const { rest: expr, pid } = pidArg(rest);
+  if (!expr) throw new DebugError('Argument required (address to walk).');
+  const addr = s.eval(expr).v >>> 0;
+  const st = s.m.cpu.state;
+  let cr3 = st[S.CR3] >>> 0;
+  const lines: string[] = [];
+  if (pid !== null) {
+    const p = s.views.findPid(pid);
+    if (!p.pgdir) throw new DebugError(`pid ${pid} (${p.name}) has no address space.`);
+    cr3 = (p.pgdir - KERNBASE) >>> 0;
+    lines.push(`pid ${pid} (${p.name}): page directory ${hex8(cr3)}`);
+  }
+  const last = s.m.lastException;
+  let acc: Access;
+  if (last.vector === 14 && last.cr2 >>> 0 === addr && pid === null && last.code >= 0) {
+    acc = { write: (last.code & 2) !== 0, fetch: (last.code & 0x10) !== 0, user: (last.code & 4) !== 0 };
+  } else {
+    acc = { write: false, fetch: false, user: st[S.CPL] === 3 };
+  }
+  for (const ch of mods ? mods[1] : '') {
+    switch (ch) {
+      case 'r': acc = { ...acc, write: false, fetch: false }; break;
+      case 'w': acc = { ...acc, write: true, fetch: false }; break;
+      case 'x': acc = { ...acc, write: false, fetch: true }; break;
+      case 'u': acc = { ...acc, user: true }; break;
+      case 'k': acc = { ...acc, user: false }; break;
+      default: throw new DebugError(`walk: unknown modifier '${ch}' (r w x for the access, u k for CPL 3 or 0)`);
+    }
+  }
+  lines.push(...walk(s.m, addr, cr3, acc));
+  out(s, lines.join('\n'));
+}
+
+function infoIdt(s: Session, args: string): void {
+  const st = s.m.cpu.state;
+  const base = st[S.IDT_BASE] >>> 0, limit = st[S.IDT_LIMIT] & 0xffff;
+  let lo = 0, hi = Math.min(255, Math.floor((limit + 1) / 8) - 1);
+  const a = args.trim();
+  if (a) {
+    const m = /^(\S+?)(?:\s*[- ]\s*(\S+))?$/.exec(a)!;
+    lo = s.eval(m[1]).v; hi = m[2] ? s.eval(m[2]).v : lo;
+    if (lo < 0 || hi > 255 || lo > hi) throw new DebugError('info idt: give a vector or a range of vectors from 0 to 255.');
+  }
+  const lines = [`Interrupt Descriptor Table (base=${hex8(base)}, limit=${limit}):`];
+  for (let v = lo; v <= hi; v++) {
+    if (v * 8 + 7 > limit) { lines.push(`IDT[${hex2(v)}]=(beyond the limit)`); continue; }
+    const b = readVirt(s.m, base + v * 8, 8);
+    const w0 = (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
+    const w1 = (b[4] | (b[5] << 8) | (b[6] << 16) | (b[7] << 24)) >>> 0;
+    const attr = (w1 >>> 8) & 0xff, type = attr & 0x1f, present = (attr & 0x80) !== 0, dpl = (attr >> 5) & 3;
+    if (!present || (type !== 0x0e && type !== 0x0f)) {
+      lines.push(`IDT[${hex2(v)}]=??? descriptor hi=${hex8(w1)}, lo=${hex8(w0)}`);
+      continue;
+    }
+    const target = ((w0 & 0xffff) | (w1 & 0xffff0000)) >>> 0;
+    const sel = (w0 >>> 16) & 0xffff;
+    const sym = s.angle(target);
+    lines.push(`IDT[${hex2(v)}]=32-Bit ${type === 0x0e ? 'Interrupt' : 'Trap'} Gate target=0x${sel.toString(16).padStart(4, '0')}:${hex8(target)}, DPL=${dpl}${sym ? ' ' + sym : ''}`);
+  }
+  out(s, lines.join('\n'));
+}
+
+function hex2(v: number): string {
+  return '0x' + v.toString(16).padStart(2, '0');
+}
+
+function pidOrCurrent(s: Session, args: string) {
+  const a = args.trim();
+  if (a) {
+    if (!/^\d+$/.test(a)) throw new DebugError(`Invalid process id "${a}".`);
+    return s.views.findPid(Number(a));
+  }
+  const p = s.currentProcess() ?? s.views.current();
+  if (!p) throw new DebugError('No current process: give a pid (info proc lists them).');
+  return p;
+}
+
+function infoRecord(s: Session): void {
+  const h = s.history;
+  const replay = s.m.clock < h.frontier;
+  const lines = ['Active record target: record-full', replay ? 'Replay mode:' : 'Record mode:',
+    `Lowest recorded instruction number is ${h.first.clock}.`];
+  if (replay) lines.push(`Current instruction number is ${s.m.clock}.`);
+  lines.push(`Highest recorded instruction number is ${h.frontier}.`,
+    `Log contains ${h.frontier - h.first.clock} instructions.`,
+    `Instructions executed (not counting idle time): ${s.busy()}.`,
+    `Snapshots: ${h.snaps.length}, one every ${h.interval} instructions; console input and writes logged: ${h.events.length}.`);
+  out(s, lines.join('\n'));
+}
+
+function infoSymbol(s: Session, args: string): void {
+  if (!args.trim()) throw new DebugError('Argument required (address).');
+  const a = s.eval(args).v >>> 0;
+  const p = s.programFor(a);
+  const sym = p?.symbolAt(a);
+  if (!p || !sym) { out(s, `No symbol matches ${args.trim()}.`); return; }
+  const off = a - sym.addr;
+  const sec = p.sectionAt(a)!;
+  out(s, `${sym.name}${off ? ` + ${off}` : ''} in section ${sec.name}${p.isKernel ? '' : ` of ${p.path}`}`);
+}
+
+function infoAddress(s: Session, args: string): void {
+  const name = args.trim();
+  if (!name) throw new DebugError('Argument required.');
+  const m = /^(?:'?([^':]+)'?::)?(.+)$/.exec(name)!;
+  const f = s.findSymbol(m[2], m[1]);
+  if (!f) throw new DebugError(`No symbol "${m[2]}" in current context.`);
+  out(s, isCode(f.program, f.sym) ? `Symbol "${m[2]}" is a function at address ${hex(f.sym.addr)}.` : `Symbol "${m[2]}" is static storage at address ${hex(f.sym.addr)}.`);
+}
+
+function infoLine(s: Session, args: string): void {
+  const addr = s.resolve(args.trim() ? args : '').addr;
+  const p = s.programFor(addr);
+  const row = p?.lineAt(addr);
+  if (!p || !row) { out(s, `No line number information available for address ${label(s, addr)}`); return; }
+  let i = p.lines.indexOf(row);
+  // Rows that repeat a line belong to its first row.
+  while (i > 0 && p.lines[i - 1].line === row.line && p.lines[i - 1].file === row.file && p.lines[i - 1].addr >= p.functionAt(addr)!.addr) i--;
+  const first = p.lines[i];
+  let end = p.endOf(p.functionAt(addr)!);
+  for (let j = i + 1; j < p.lines.length; j++) if (p.lines[j].line !== row.line || p.lines[j].file !== row.file) { end = Math.min(end, p.lines[j].addr); break; }
+  out(s, `Line ${row.line} of "${row.file}" starts at address ${label(s, first.addr)} and ends at ${label(s, end)}.`);
+}
+
+function list(s: Session, args: string, ctx: CommandContext): void {
+  let file: string, center: number;
+  const a = args.trim();
+  if (!a) {
+    if (ctx.listNext) { file = ctx.listNext.file; center = ctx.listNext.line + 5; }
+    else {
+      const l = s.lineOf(s.m.cpu.eip, false);
+      if (!l) throw new DebugError('No line number information for the current address.');
+      file = l.file; center = l.line;
+    }
+  } else {
+    const m = /^(.+):(\d+)$/.exec(a);
+    if (m && !/^0x/i.test(a)) {
+      const loc = s.resolve(a);
+      const l = s.lineOf(loc.addr, false);
+      file = l?.file ?? m[1]; center = Number(m[2]);
+    } else {
+      const loc = s.resolve(a);
+      const l = s.lineOf(loc.addr, false);
+      if (!l) throw new DebugError(`No line number information available for address ${label(s, loc.addr)}`);
+      file = l.file; center = l.line;
+    }
+  }
+  const lines = sourceLines(file);
+  if (!lines) throw new DebugError(`${file}: No such file or directory.`);
+  const first = Math.max(1, center - 5), last = Math.min(lines.length, first + 9);
+  if (first > lines.length) throw new DebugError(`Line number ${first} out of range; "${file}" has ${lines.length} lines.`);
+  const outLines: string[] = [];
+  for (let n = first; n <= last; n++) outLines.push(`${n}\t${lines[n - 1]}`);
+  ctx.listNext = { file, line: last + 1 };
+  out(s, outLines.join('\n'));
+}
+
+// ---- tracing --------------------------------------------------------------------------------------
+
+const TRACE_KINDS = ['exec', 'int', 'pf', 'io', 'tlb', 'pages'];
+
+async function traceCommand(s: Session, args: string, ctx: CommandContext): Promise<void> {
+  const [onoff, ...kinds] = args.trim().split(/\s+/).filter(Boolean);
+  if (onoff !== 'on' && onoff !== 'off') throw new DebugError('Usage: trace on|off [exec|int|pf|io|tlb|pages]...');
+  for (const k of kinds) if (!TRACE_KINDS.includes(k)) throw new DebugError(`trace: unknown kind '${k}' (exec int pf io tlb pages)`);
+  const start = await loadTrace();
+  if (!start) { out(s, 'tracing is not available in this build'); return; }
+  let next: string[];
+  if (onoff === 'on') next = [...new Set([...ctx.traceKinds, ...(kinds.length ? kinds : ['int', 'pf', 'io', 'tlb'])])];
+  else next = kinds.length ? ctx.traceKinds.filter((k) => !kinds.includes(k)) : [];
+  ctx.traceStop?.();
+  ctx.traceStop = null;
+  ctx.traceKinds = next;
+  if (next.length) {
+    // Events of history being re-run are not shown again (as the guest's output is not).
+    // A line's count is that of the instruction it belongs to, which retires one later.
+    ctx.traceStop = start(s.m, next, (line) => {
+      const count = parseInt(line, 10);
+      if (s.mode === 'live' && !(count < s.shownUntil)) s.out(line + '\n');
+    }, (a) => s.angle(a));
+  }
+  out(s, next.length ? `Tracing ${next.join(' ')}.` : 'Tracing off.');
+}
+
+type StartTrace = (machine: Session['m'], kinds: string[], write: (line: string) => void, symbolize: (addr: number) => string) => () => void;
+
+let traceModule: StartTrace | null | undefined;
+async function loadTrace(): Promise<StartTrace | null> {
+  if (traceModule === undefined) {
+    try { traceModule = (await import('./trace.js')).startTrace; } catch { traceModule = null; }
+  }
+  return traceModule;
+}
+
+// ---- help -----------------------------------------------------------------------------------------
+
+function help(s: Session, args: string): void {
+  const a = args.trim();
+  if (a) {
+    const c = findCommand(a.split(/\s+/)[0]);
+    out(s, c.help);
+    return;
+  }
+  out(s, ['List of commands (gdb\'s where gdb has them; docs/debugger.md has them all):', '',
+    ...COMMANDS.map((c) => `${[c.name, ...(c.aliases ?? [])].join(', ')} -- ${c.help.split('\n')[0]}`)].join('\n'));
+}
+
+// ---- the table ------------------------------------------------------------------------------------
+
+const INFO: Command[] = [
+  { name: 'registers', aliases: ['r'], help: 'The registers: general, EIP, EFLAGS decoded, control registers, CPL, IDTR, TR.', run: (s, a) => infoRegisters(s, a) },
+  { name: 'all-registers', help: 'The same as info registers.', run: (s, a) => infoRegisters(s, a) },
+  { name: 'breakpoints', aliases: ['b', 'break'], help: 'Breakpoints, watchpoints and catchpoints.', run: (s, a) => infoBreakpoints(s, a, false) },
+  { name: 'watchpoints', help: 'Watchpoints.', run: (s, a) => infoBreakpoints(s, a, true) },
+  { name: 'symbol', help: 'info symbol ADDR: the symbol at or before ADDR.', run: (s, a) => infoSymbol(s, a) },
+  { name: 'address', help: 'info address SYMBOL: where a symbol is.', run: (s, a) => infoAddress(s, a) },
+  { name: 'line', help: 'info line [LOC]: the addresses of a source line.', run: (s, a) => infoLine(s, a) },
+  { name: 'tlb', help: 'The TLB: its entries by set and way, and its counters (QEMU\'s columns).', run: (s) => out(s, tlbInfo(s.m).join('\n')) },
+  { name: 'mem', help: 'info mem [PID]: the address space\'s present mappings, merged (QEMU\'s format).', run: (s, a) => {
+    const p = a.trim() ? s.views.findPid(Number(a.trim())) : null;
+    if (a.trim() && !/^\d+$/.test(a.trim())) throw new DebugError(`Invalid process id "${a.trim()}".`);
+    const cr3 = p ? (p.pgdir - KERNBASE) >>> 0 : s.m.cpu.state[S.CR3] >>> 0;
+    out(s, memInfo(s.m, cr3).join('\n'));
+  } },
+  { name: 'idt', help: 'info idt [N|LO-HI]: the interrupt descriptor table (Bochs\'s format).', run: (s, a) => infoIdt(s, a) },
+  { name: 'proc', help: 'The kernel\'s process table.', run: (s) => out(s, s.views.infoProc().join('\n')) },
+  { name: 'vm', help: 'info vm [PID]: a process\'s regions, with present and swapped pages.', run: (s, a) => out(s, s.views.infoVm(pidOrCurrent(s, a)).join('\n')) },
+  { name: 'frames', help: 'info frames [PID|all]: the kernel\'s frame table.', run: (s, a) => out(s, s.views.infoFrames(a.trim()).join('\n')) },
+  { name: 'swap', help: 'info swap [all]: swap slots, who holds them, the policy and the counters.', run: (s, a) => out(s, s.views.infoSwap(a.trim()).join('\n')) },
+  { name: 'record', help: 'The recorded history: instruction numbers, snapshots.', run: (s) => infoRecord(s) },
+];
+
+const COMMANDS: Command[] = [
+  { name: 'break', aliases: ['b', 'br'], help: 'break [LOC] [if COND]: stop before LOC runs.\nLOC: function, function+offset, *ADDRESS, 0xADDRESS, FILE:LINE, LINE, FILE:FUNCTION, PROGRAM:FUNCTION.', run: breakCommand(false) },
+  { name: 'tbreak', help: 'tbreak LOC: a breakpoint deleted when it is hit.', run: breakCommand(true) },
+  { name: 'delete', aliases: ['d'], help: 'delete [N...]: delete breakpoints (all without N).', run: (s, a) => { for (const b of numbers(s, a)) s.deleteBreakpoint(b); } },
+  { name: 'disable', help: 'disable [N...]', run: (s, a) => { for (const b of numbers(s, a)) b.enabled = false; s.sync(); } },
+  { name: 'enable', help: 'enable [N...]', run: (s, a) => { for (const b of numbers(s, a)) b.enabled = true; s.sync(); } },
+  { name: 'condition', help: 'condition N [EXPR]: stop at breakpoint N only when EXPR is not 0.', run: (s, a) => {
+    const m = /^(\d+)\s*(.*)$/.exec(a.trim());
+    if (!m) throw new DebugError('Argument required (breakpoint number).');
+    const b = numbers(s, m[1])[0];
+    if (m[2]) { parseExpression(m[2]); b.cond = m[2]; } else { b.cond = null; out(s, `Breakpoint ${b.num} now unconditional.`); }
+  } },
+  { name: 'ignore', help: 'ignore N COUNT: pass breakpoint N COUNT times.', run: (s, a) => {
+    const m = /^(\d+)\s+(\d+)$/.exec(a.trim());
+    if (!m) throw new DebugError('Argument required (a breakpoint number and a count).');
+    const b = numbers(s, m[1])[0];
+    b.ignore = Number(m[2]);
+    out(s, b.ignore === 0 ? `Will stop next time breakpoint ${b.num} is reached.` : `Will ignore next ${b.ignore} crossings of breakpoint ${b.num}.`);
+  } },
+  { name: 'watch', help: 'watch EXPR: stop after a write changes it (EXPR: a variable, *ADDR, or an address).', run: watchCommand('hw watchpoint') },
+  { name: 'rwatch', help: 'rwatch EXPR: stop after a read of it.', run: watchCommand('read watchpoint') },
+  { name: 'awatch', help: 'awatch EXPR: stop after a read or a write of it.', run: watchCommand('acc watchpoint') },
+  { name: 'catch', help: 'catch fault [VECTOR|pf|gp|ud|de|db|bp|df]... | catch syscall [N|NAME]...: stop when the CPU delivers it.', run: (s, a) => catchCommand(s, a) },
+  { name: 'continue', aliases: ['c', 'fg'], help: 'continue [N]: run until something stops it (N: ignore this breakpoint N-1 times).', run: (s, a) => continueCommand(s, a) },
+  { name: 'stepi', aliases: ['si'], help: 'stepi [N]: run N instructions (an exception or interrupt delivered counts as one).', run: (s, a) => stepiCommand(s, a) },
+  { name: 'nexti', aliases: ['ni'], help: 'nexti [N]: as stepi, but a call, an int or a rep instruction runs to its end.', run: (s, a) => nextiCommand(s, a) },
+  { name: 'step', aliases: ['s'], help: 'step [N]: run to the next source line, into calls.', run: (s, a) => stepLine(s, a, false) },
+  { name: 'next', aliases: ['n'], help: 'next [N]: run to the next source line of this function, over calls.', run: (s, a) => stepLine(s, a, true) },
+  { name: 'finish', aliases: ['fin'], help: 'finish: run until the current function returns; print what it returned.', run: (s) => finishCommand(s) },
+  { name: 'reverse-stepi', aliases: ['rsi'], help: 'reverse-stepi [N]: go back N instructions.', run: (s, a) => reverseStepi(s, a) },
+  { name: 'reverse-continue', aliases: ['rc'], help: 'reverse-continue: go back to where continue last stopped (a breakpoint, watchpoint or catchpoint).', run: (s) => reverseContinue(s) },
+  { name: 'x', help: 'x/NFU ADDR: memory at a virtual address (F: x d u o t a c i s; U: b h w).', run: examine },
+  { name: 'xp', help: 'xp /NFU ADDR: physical memory (QEMU\'s monitor).', run: examinePhysical },
+  { name: 'disassemble', help: 'disassemble[/rs] [LOC [N] | START,END | START,+LEN]: code with <symbol+offset>.', run: (s, a) => disassemble(s, a) },
+  { name: 'backtrace', aliases: ['bt', 'where'], help: 'backtrace [N]: the frames, from the kernel through traps into user code.', run: (s, a) => backtrace(s, a) },
+  { name: 'print', aliases: ['p', 'inspect'], help: 'print[/FMT] EXPR: an expression\'s value ($eax, $cr2, symbols, C operators).', run: (s, a) => print(s, a) },
+  { name: 'set', help: 'set $REG = EXPR | set var NAME = EXPR | set *ADDR = EXPR: change the machine (logged for replays).', run: (s, a) => setCommand(s, a) },
+  { name: 'walk', help: 'walk[/rwxuk] ADDR [PID]: the page walk of ADDR, each entry decoded, and the outcome of an access.', run: (s, a) => walkCommand(s, a) },
+  { name: 'send', help: 'send "TEXT": type TEXT on the guest\'s console (C escapes; Enter is \\r).', run: (s, a) => send(s, a) },
+  { name: 'trace', help: 'trace on|off [exec|int|pf|io|tlb]...: one line per event while the machine runs.', run: traceCommand },
+  { name: 'list', aliases: ['l'], help: 'list [LOC]: ten source lines around LOC.', run: list },
+  { name: 'info', aliases: ['i'], help: 'info SUBCOMMAND: registers breakpoints watchpoints symbol address line tlb mem idt proc vm frames swap record.', run: async (s, a, ctx) => {
+    const m = /^(\S+)\s*(.*)$/.exec(a.trim());
+    if (!m) throw new DebugError('List of info subcommands: ' + INFO.map((c) => c.name).join(', ') + '.');
+    const c = lookup(INFO, m[1], (w) => `Undefined info command: "${w}".  Try "help info".`, 'info ');
+    await c.run(s, m[2], ctx);
+  } },
+  { name: 'echo', help: 'echo TEXT: print TEXT (C escapes; \\n for a newline).', run: (s, a) => echo(s, a) },
+  { name: 'help', aliases: ['h'], help: 'help [COMMAND]', run: (s, a) => help(s, a) },
+  { name: 'quit', aliases: ['q', 'exit'], help: 'quit: end the session.', run: (_s, _a, ctx) => { ctx.quit = true; } },
+];
+
+function lookup(table: Command[], word: string, unknown: (w: string) => string, prefix = ''): Command {
+  const w = word.toLowerCase();
+  const exact = table.find((c) => c.name === w || c.aliases?.includes(w));
+  if (exact) return exact;
+  const hits = table.filter((c) => c.name.startsWith(w));
+  if (hits.length === 1) return hits[0];
+  if (hits.length > 1) throw new DebugError(`Ambiguous ${prefix}command "${word}": ${hits.map((c) => c.name).sort().join(', ')}.`);
+  throw new DebugError(unknown(word));
+}
+
+function findCommand(word: string): Command {
+  return lookup(COMMANDS, word, (w) => `Undefined command: "${w}".  Try "help".`);
+}
+
+/** Runs one command line; errors become one line. Returns false when the session should end. */
+export async function runCommand(s: Session, line: string, ctx: CommandContext): Promise<boolean> {
+  const text = line.trim();
+  if (!text || text.startsWith('#')) return true;
+  const m = /^([A-Za-z][\w-]*|[A-Za-z]?)(.*)$/s.exec(text)!;
+  try {
+    const c = findCommand(m[1] || text);
+    await c.run(s, m[2], ctx);
+  } catch (e) {
+    // A mistake is one line and the session goes on; so is a fault of the debugger itself.
+    if (e instanceof DebugError) out(s, e.message);
+    else out(s, `internal error in the debugger: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return !ctx.quit;
+}
+
+export { COMMANDS };
