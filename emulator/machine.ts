@@ -419,5 +419,7 @@ export class Machine implements Clock {
     for (const d of this.devices) d.setState(s.devices[d.name] as Record<string, unknown>);
     this.stopped = s.stopped ? { ...s.stopped } : null;
     this.lastStop = null;
+    // Pages watched now must not keep fast-path entries the snapshot had.
+    if (this.cpu.watchpoints.length) this.cpu.debugChanged();
   }
 }

@@ -331,8 +331,16 @@ export class MMU {
     if (this.onEvent) this.onEvent('flush', all ? -1 : 0);
   }
 
-  /** Empties the soft TLB (paging switched on or off, or WP changed). */
+  /**
+   * Empties the soft TLB (paging switched on or off, WP changed, watchpoints changed). Each
+   * slot's last use goes into the entry it mirrors first, so the TLB's LRU order — and with it
+   * what the guest sees — does not depend on when the soft TLB was emptied.
+   */
   clearAllSoft(): void {
+    for (let s = 0; s < SOFT_TLB_SIZE; s++) {
+      const p = this.softPage[s];
+      if (p !== INVALID) this.foldUse(p, s);
+    }
     this.softPage.fill(INVALID);
     this.tagRS.fill(INVALID);
     this.tagWS.fill(INVALID);
