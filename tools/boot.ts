@@ -53,6 +53,8 @@ export interface BootOptions {
   traceFile?: string;
   /** An executable whose symbols name user-space addresses in the trace (`toy86 run`'s program). */
   traceElf?: Uint8Array;
+  /** --stats: a Unix socket to send snapshots to, for `toy86 web` (tools/web/stats.ts). */
+  stats?: string;
 }
 
 function readInput(path: string, what: string): Uint8Array {
@@ -186,6 +188,20 @@ export async function boot(o: BootOptions): Promise<number> {
     stopTrace?.(); stopTrace = null;
     traceOut?.close(); traceOut = null;
   };
+  // --stats: JSON snapshots of the machine for `toy86 web` (docs/web.md).
+  let stats: { close: () => void } | null = null;
+  if (o.stats !== undefined) {
+    const web = await import('./web/stats.js');
+    let socket;
+    try { socket = await web.connectStats(o.stats); } catch (e) {
+      endTrace();
+      image?.close();
+      if (debugFd !== 2) closeSync(debugFd);
+      if (e instanceof web.StatsError) throw new UserError(e.message, 1);
+      throw e;
+    }
+    stats = web.reportStats(m, socket);
+  }
   let quit = false;
   let wake: (() => void) | null = null;
   const con = new HostConsole(m, { onQuit: () => { quit = true; wake?.(); }, onInput: () => wake?.() });
@@ -220,6 +236,7 @@ export async function boot(o: BootOptions): Promise<number> {
     }
   } finally {
     endTrace();
+    stats?.close();
     flush();
     con.close();
     image?.close();

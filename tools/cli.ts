@@ -60,6 +60,32 @@ function swapSize(v: string): number {
   return n;
 }
 
+/**
+ * The kernel and disk `boot` starts: --kernel and --disk as given, or the default kernel and
+ * disk, built from kernel/ and userland/ on first use (and whenever a source changed); the
+ * default disk's image is never written (--snapshot).
+ */
+async function bootImages(a: { kernel?: string; disk?: string; snapshot?: boolean; swap?: string }): Promise<{ kernel: string; disk?: string; snapshot?: boolean }> {
+  let kernel = a.kernel;
+  let disk = a.disk;
+  let snapshot = a.snapshot;
+  if (a.swap !== undefined && (disk !== undefined || kernel !== undefined)) {
+    throw new UserError('--swap sizes the default disk; for your own disk, give the size to toy86 mkdisk --swap', 2);
+  }
+  const swapBytes = a.swap !== undefined ? swapSize(a.swap) : undefined;
+  if (kernel === undefined) {
+    const { defaultKernel, defaultDisk, BuildError } = await import('./images.js');
+    try {
+      kernel = await defaultKernel();
+      if (disk === undefined) { disk = await defaultDisk(swapBytes); snapshot = true; }
+    } catch (e) {
+      if (e instanceof BuildError) throw new UserError(e.message, 1);
+      throw e;
+    }
+  }
+  return { kernel, disk, snapshot };
+}
+
 /** A command line yargs cannot take (unknown command or option, missing value). */
 class UsageError extends Error {}
 
@@ -68,32 +94,15 @@ export async function main(argv: string[]): Promise<void> {
     .scriptName('toy86')
     .usage('toy86 <command> [options]\n\nA toy x86-like machine and its toolchain. Run `toy86 <command> --help` for the options of a command.')
     .command('boot', 'boot a kernel on the machine, with the serial console on this terminal',
-      (y) => machineFlags(y).option('kernel', { type: 'string', describe: 'ELF32 kernel to load (as QEMU -kernel)' }),
+      (y) => machineFlags(y).option('kernel', { type: 'string', describe: 'ELF32 kernel to load (as QEMU -kernel)' })
+        .option('stats', { type: 'string', describe: 'for toy86 web: send JSON snapshots of the machine to the Unix socket PATH (docs/web.md)' }),
       async (a) => guarded('boot', async () => {
-        let kernel = a.kernel as string | undefined;
-        let disk = a.disk as string | undefined;
-        let snapshot = a.snapshot;
-        if (a.swap !== undefined && (disk !== undefined || kernel !== undefined)) {
-          throw new UserError('--swap sizes the default disk; for your own disk, give the size to toy86 mkdisk --swap', 2);
-        }
-        const swapBytes = a.swap !== undefined ? swapSize(a.swap) : undefined;
-        if (kernel === undefined) {
-          // The default kernel and disk, built from kernel/ and userland/ on first use (and
-          // whenever a source changed); the default disk's image is never written (--snapshot).
-          const { defaultKernel, defaultDisk, BuildError } = await import('./images.js');
-          try {
-            kernel = await defaultKernel();
-            if (disk === undefined) { disk = await defaultDisk(swapBytes); snapshot = true; }
-          } catch (e) {
-            if (e instanceof BuildError) throw new UserError(e.message, 1);
-            throw e;
-          }
-        }
+        const { kernel, disk, snapshot } = await bootImages(a);
         return boot({
         kernel, mem: a.mem, append: a.append, maxInsns: a['max-insns'],
         tlb: a.tlb, tlbWays: a['tlb-ways'], debugcon: a.debugcon,
         disk, snapshot, diskLatency: a['disk-latency'], diskFail: a['disk-fail'],
-        trace: a.trace, traceFile: a['trace-file'],
+        trace: a.trace, traceFile: a['trace-file'], stats: a.stats,
       } satisfies BootOptions);
       }))
     .command('run <program> [args..]', 'build a program (.ts, .s or an executable), boot with it as init on a fresh disk, and exit with its status',
@@ -121,7 +130,7 @@ export async function main(argv: string[]): Promise<void> {
         const flags = { mem: a.mem, append: a.append, maxInsns: a['max-insns'], tlb: a.tlb, tlbWays: a['tlb-ways'], diskLatency: a['disk-latency'], diskFail: a['disk-fail'] };
         const { debugCommand, bootTarget, runTarget } = await import('./debugger/index.js');
         return debugCommand({
-          script: a.x as string | undefined, batch: a.batch,
+          script: a.x as string | undefined, batch: a.batch, trace: a.trace, traceFile: a['trace-file'],
           target: async () => {
             if (mode === 'run') {
               if (!rest.length) throw new UserError('debug run: give the program', 2);
@@ -199,6 +208,38 @@ export async function main(argv: string[]): Promise<void> {
           throw e;
         }
         return 0;
+      }))
+    .command('web', 'serve the browser terminal on 127.0.0.1: a machine per page (xterm.js), with live views of its memory (docs/web.md)',
+      (y) => machineFlags(y).option('kernel', { type: 'string', describe: 'ELF32 kernel to load (as QEMU -kernel)' })
+        .option('port', { type: 'string', describe: 'the port on 127.0.0.1 (default: a free one)' })
+        .option('max-sessions', { type: 'string', describe: 'machines that may run at once, one per page (default 4)' }),
+      async (a) => guarded('web', async () => {
+        for (const [flag, v] of [['--trace', a.trace], ['--trace-file', a['trace-file']], ['--debugcon', a.debugcon]] as const) {
+          if (v !== undefined) throw new UserError(`${flag} is for boot and run: each page's machine has its own terminal`, 2);
+        }
+        const port = a.port !== undefined ? parseCount(a.port, '--port') : 0;
+        if (!Number.isInteger(port) || port > 65535) throw new UserError(`--port: ${a.port} is not a port (0 to 65535)`, 2);
+        const maxSessions = a['max-sessions'] !== undefined ? parseCount(a['max-sessions'], '--max-sessions') : 4;
+        if (!Number.isInteger(maxSessions) || maxSessions < 1) throw new UserError(`--max-sessions: give a whole number, at least 1 (got ${a['max-sessions']})`, 2);
+        // Each page's `toy86 boot` gets the same flags; the images are built and the flags checked here, once.
+        const { kernel, disk } = await bootImages(a);
+        const given: [string, string | undefined][] = [['--mem', a.mem], ['--tlb', a.tlb], ['--tlb-ways', a['tlb-ways']], ['--append', a.append],
+          ['--max-insns', a['max-insns']], ['--disk-latency', a['disk-latency']], ['--disk-fail', a['disk-fail']]];
+        const { createMachine } = await import('./boot.js');
+        createMachine({ kernel, disk, snapshot: true, mem: a.mem, append: a.append, maxInsns: a['max-insns'], tlb: a.tlb, tlbWays: a['tlb-ways'],
+          diskLatency: a['disk-latency'], diskFail: a['disk-fail'] }, { serial: () => {}, debug: () => {} }).image?.close();
+        if (a['max-insns'] !== undefined) parseCount(a['max-insns'], '--max-insns');
+        // Several machines may share a disk image: each keeps its writes in memory (--snapshot).
+        const bootArgs = ['--kernel', kernel, ...(disk !== undefined ? ['--disk', disk, '--snapshot'] : []),
+          ...given.flatMap(([f, v]) => (v !== undefined ? [f, String(v)] : []))];
+        const { webCommand, ListenError } = await import('./web/index.js');
+        try {
+          const shown = [...given, ['--kernel', a.kernel], ['--disk', a.disk], ['--swap', a.swap]].flatMap(([f, v]) => (v !== undefined ? [f!, String(v)] : []));
+          return await webCommand({ port, maxSessions, bootArgs, shownFlags: shown, print: (line) => process.stdout.write(line + '\n') });
+        } catch (e) {
+          if (e instanceof ListenError) throw new UserError(e.message, 1);
+          throw e;
+        }
       }))
     .command('vmlab <trace>', "replay a page-reference trace (--trace pages) under FIFO, LRU, CLOCK and Belady's OPT, beside what the kernel did",
       (y) => y

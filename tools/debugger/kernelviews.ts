@@ -23,7 +23,8 @@ export const FRAME = { size: 16, next: 0, pid: 4, va: 8, flags: 12 } as const;
 
 const STATES = ['UNUSED', 'EMBRYO', 'SLEEPING', 'RUNNABLE', 'RUNNING', 'ZOMBIE'];
 const KINDS = ['free', 'text', 'data', 'heap', 'stack', 'mmap'];
-const FRAME_RESERVED = 1, FRAME_KERNEL = 2, FRAME_USER = 4, FRAME_PINNED = 8;
+/** Frame flags (kernel/kalloc.ts, kernel/swap.ts). */
+export const FRAME_RESERVED = 1, FRAME_KERNEL = 2, FRAME_USER = 4, FRAME_PINNED = 8;
 const PTE_P = 1, PTE_SWAP = 0x400;
 const POLICIES = ['clock', 'fifo', 'aging'];
 
@@ -53,7 +54,7 @@ export class KernelViews {
   }
 
   /** A kernel variable's address: `file.ts` local or global. */
-  private sym(name: string, file?: string): number {
+  sym(name: string, file?: string): number {
     const list = this.kernel ? this.kernel.lookup(name, file) : [];
     const s: Sym | undefined = list[0];
     if (!s) throw new DebugError(`the kernel has no symbol "${file ? `${file}::` : ''}${name}" (is it toy86's kernel?)`);
@@ -113,7 +114,7 @@ export class KernelViews {
   }
 
   /** The page-table entry of va in a process (physical page directory), or 0 when there is no table. */
-  private pte(pgdirPhys: number, va: number): number {
+  pte(pgdirPhys: number, va: number): number {
     const pde = this.m.readPhys32(pgdirPhys + (va >>> 22) * 4) >>> 0;
     if (!(pde & PTE_P)) return 0;
     return this.m.readPhys32((pde & ~0xfff) + ((va >>> 12) & 0x3ff) * 4) >>> 0;
@@ -149,14 +150,14 @@ export class KernelViews {
     return out;
   }
 
-  private frameTable(): { table: number; nframes: number } {
+  frameTable(): { table: number; nframes: number } {
     const table = this.k.u32(this.sym('table', 'kalloc.ts'));
     const nframes = this.k.u32(this.sym('nframes'));
     if (!table) throw new DebugError('the frame table is not built yet (kinit has not run)');
     return { table, nframes };
   }
 
-  private frame(table: number, n: number) {
+  frame(table: number, n: number) {
     const a = table + n * FRAME.size;
     return { refs: this.k.u32(a + FRAME.next), pid: this.k.i32(a + FRAME.pid), va: this.k.u32(a + FRAME.va), flags: this.k.u32(a + FRAME.flags) & 0xff };
   }

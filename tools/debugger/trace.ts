@@ -172,7 +172,8 @@ interface Hooks {
 
 const hooksOf = new WeakMap<Machine, Hooks>();
 
-function hooks(m: Machine): Hooks {
+/** The machine's hooks, shared by every listener (traces, `toy86 web`'s statistics). */
+export function hooks(m: Machine): Hooks {
   let h = hooksOf.get(m);
   if (!h) {
     const rec = (o: object) => o as unknown as Record<string, unknown>;
