@@ -8,6 +8,7 @@ import { panic } from './trap';
 
 /** swap.ts. */
 declare function reclaim(): void;
+declare function lruforget(pa: usize): void;
 const LOWWATER: u32 = 8;
 
 /** x86.s: REP STOSD. */
@@ -100,6 +101,8 @@ export function kfree(pa: usize): void {
   if ((pa & (PGSIZE - 1)) != 0 || n >= nframes) panic("kfree: not a frame", 0);
   const f = frame(pa);
   if (f.pid == -1 || (f.flags & FRAME_RESERVED) != 0) panic("kfree: frame is free or reserved", 0);
+  // On a list of the lru2 policy (flags bits 8–9): off it.
+  if ((f.flags & 0x300) != 0 && (f.flags & FRAME_USER) != 0) lruforget(pa);
   f.pid = -1; f.flags = 0; f.va = 0;
   f.next = freelist;
   freelist = n + 1;

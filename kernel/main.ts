@@ -9,7 +9,7 @@ import { syscallinit } from './syscall';
 import { userinit, scheduler } from './proc';
 import { exec } from './exec';
 import { fsinit } from './fs';
-import { swapinit, swaptotal, setpolicy, policyname, POLICY_FIFO, POLICY_AGING } from './swap';
+import { swapinit, swaptotal, setpolicy, policyname, POLICY_FIFO, POLICY_AGING, POLICY_LRU2 } from './swap';
 
 /** The boot record's command line contains `word` (as a whole word). */
 function cmdline_has(cmd: usize, word: string): bool {
@@ -47,9 +47,10 @@ export function kmain(boot: usize): void {
     store<u32>(0x10, 1);
   }
   if (!fsinit()) panic("no toy86 filesystem on the disk (toy86 mkdisk makes one)", 0);
-  swapinit();
   if (cmdline_has(cmd, "vm.policy=fifo")) setpolicy(POLICY_FIFO);
   else if (cmdline_has(cmd, "vm.policy=aging")) setpolicy(POLICY_AGING);
+  else if (cmdline_has(cmd, "vm.policy=lru2")) setpolicy(POLICY_LRU2);
+  swapinit();
   printf("swap: %u KiB, policy %s\n", swaptotal() * 4, policyname());
   // init= on the command line names the first program (toy86 run uses it); else /bin/init. As
   // with Linux, the words after `--` are its arguments.

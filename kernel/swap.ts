@@ -7,12 +7,15 @@
 // number + 1 in bits 12–31. The CPU ignores every other bit of an entry whose P is clear.
 //
 // Policies (the kernel command line `vm.policy=`): `clock` (the default: second chance on the A
-// bit), `fifo` (the oldest page in memory, A bit ignored) and `aging` (an 8-bit age per frame,
-// shifted right with the A bit in at each sweep: the page least used lately goes, an LRU
-// approximation that aims higher than CLOCK).
+// bit), `fifo` (the oldest page in memory, A bit ignored), `aging` (an 8-bit age per frame,
+// shifted right with the A bit in at each sweep: the page least used lately goes) and `lru2`
+// (two lists as Linux's: new pages enter the inactive list, a page found referenced at its tail
+// is promoted to the active list on its second use, the active list's tail ages into the
+// inactive list whenever that is short; the victim is the inactive list's unused tail).
 
 import { KERNBASE, PGSIZE, PTE_P, PTE_A, PTE_D } from './memlayout';
-import { frame, nframes, freecount, kunref, FRAME_USER } from './kalloc';
+import { frame, nframes, freecount, kalloc, kunref, FRAME_USER, FRAME_KERNEL } from './kalloc';
+import { panic } from './trap';
 import { swapStart, swapSectors } from './fs';
 import { diskrw } from './disk';
 import { findproc, myproc, regions, sleep, wakeup, cansleep, proc, procslots, UNUSED, Proc } from './proc';
@@ -25,6 +28,7 @@ export const FRAME_PINNED: u32 = 8;
 export const POLICY_CLOCK: u32 = 0;
 export const POLICY_FIFO: u32 = 1;
 export const POLICY_AGING: u32 = 2;
+export const POLICY_LRU2: u32 = 3;
 export let policy: u32 = POLICY_CLOCK;
 
 /** Free frames below which eviction starts, and the level it restores. */
@@ -48,6 +52,7 @@ export let pswpout: u32 = 0;
 export let evictions: u32 = 0;
 
 export function swapinit(): void {
+  if (policy == POLICY_LRU2) lruinit();
   let n = swapSectors() / 8;
   if (n > 65536) n = 65536;
   nslots = n;
@@ -60,7 +65,7 @@ export function swapfree(): u32 { return slotsfree; }
 export function setpolicy(p: u32): void { policy = p; }
 
 export function policyname(): string {
-  return policy == POLICY_FIFO ? "fifo" : policy == POLICY_AGING ? "aging" : "clock";
+  return policy == POLICY_FIFO ? "fifo" : policy == POLICY_AGING ? "aging" : policy == POLICY_LRU2 ? "lru2" : "clock";
 }
 
 function allocslot(): i32 {
@@ -169,6 +174,7 @@ function anybit(bit: u32, clear: bool): bool {
 /** The next victim by the policy: a frame number, or -1. */
 function victim(): i32 {
   const n = nframes;
+  if (policy == POLICY_LRU2) return lru2victim();
   if (policy == POLICY_FIFO) {
     // The oldest: the smallest allocation stamp (flags bits 8–31).
     let best: i32 = -1;
@@ -261,6 +267,8 @@ function evictone(): i32 {
       store<u32>(load<usize>(mapptes, k * 4), load<u32>(mapold, k * 4) & ~PTE_A);
       slotunref(slot);
     }
+    // lru2: to the inactive list's head, so that the next victim is another page.
+    if (lrulinks != 0) lrumove(n, LRU_INACTIVE);
     return -1;
   }
   for (let k: u32 = 0; k < count; k++) kunref(pa);
@@ -292,7 +300,135 @@ export function swapin(p: Proc, pte: usize, va: usize, perm: u32, pa: usize): i3
 let stamps: u32 = 0;
 export function stamp(pa: usize): void {
   if (policy == POLICY_CLOCK) return; // CLOCK needs no stamp
+  if (policy == POLICY_LRU2) { lrupush(pa >>> 12, LRU_INACTIVE); return; }
   const f = frame(pa);
   stamps++;
   f.flags = (f.flags & 0xff) | ((policy == POLICY_AGING ? 0x80 : stamps & 0xffffff) << 8);
+}
+
+// ---- lru2: a two-list LRU as Linux's (docs/kernel.md "Eviction and swap") -------------------
+//
+// Every frame of a user page is on one of two lists, each ordered from its head (the most
+// recently added) to its tail:
+//   inactive  pages not known to be in use: a new page enters here (at the head); the victim is
+//             taken from the tail — unless its A bit (in any mapping) shows it was used on its
+//             way down, in which case it goes round once more (the first time) or is promoted
+//             to the active list (the second);
+//   active    pages seen used twice on the inactive list (a new page's first use is the access
+//             that faulted it in: its first A bit seen earns one more trip down the list).
+// Whenever the inactive list holds less than an eighth of the pages, the active list's tail is
+// aged into the inactive list's head with its A bits cleared (Linux's shrink_active_list): a
+// page still in use is referenced again before it reaches the inactive tail and comes back; a
+// page that is not goes. A frame that cannot be a victim now (pinned, or not mapped) moves to
+// the head of its list; so does one whose write to swap failed. A freed frame leaves its list
+// (kfree calls lruforget).
+//
+// Which list a frame is on: bits 8–9 of its flags (0: none); bit 10: seen used once. The links: 8 bytes a frame (the
+// previous and the next frame on the list, each + 1; 0: none), taken at boot from the first free
+// frames (nframes / 512 of them, rounded up) only when vm.policy=lru2.
+
+const LRU_INACTIVE: u32 = 1;
+const LRU_ACTIVE: u32 = 2;
+/** The links (a kernel virtual address; 0 unless the policy is lru2). */
+let lrulinks: usize = 0;
+/** Per list (indexed by LRU_INACTIVE, LRU_ACTIVE): head + 1, tail + 1, length. */
+const lruhead = memory.data(12, 4);
+const lrutail = memory.data(12, 4);
+const lrulen = memory.data(12, 4);
+
+/** The lists' links, in consecutive frames from the free list (in order at boot). */
+function lruinit(): void {
+  const pages = (nframes * 8 + PGSIZE - 1) / PGSIZE;
+  let first: usize = 0;
+  for (let i: u32 = 0; i < pages; i++) {
+    const pa = kalloc(FRAME_KERNEL, 0, 0);
+    if (i == 0) first = pa;
+    if (pa == 0 || pa != first + i * PGSIZE) panic("lru2: no room for the lists", 0);
+  }
+  lrulinks = KERNBASE + first;
+}
+
+/** How many frames are on a list. */
+export function lrucount(l: u32): u32 { return load<u32>(lrulen, l * 4); }
+
+/** Frame n onto the head of list l (it must be on none). */
+function lrupush(n: u32, l: u32): void {
+  const h = load<u32>(lruhead, l * 4);
+  store<u32>(lrulinks + n * 8, 0);
+  store<u32>(lrulinks + n * 8 + 4, h);
+  if (h != 0) store<u32>(lrulinks + (h - 1) * 8, n + 1);
+  else store<u32>(lrutail, n + 1, l * 4);
+  store<u32>(lruhead, n + 1, l * 4);
+  store<u32>(lrulen, load<u32>(lrulen, l * 4) + 1, l * 4);
+  const f = frame(n << 12);
+  f.flags = (f.flags & ~0x300) | (l << 8);
+}
+
+/** Frame n off its list (if on one). */
+function lruunlink(n: u32): void {
+  const f = frame(n << 12);
+  const l = (f.flags >>> 8) & 3;
+  if (l == 0) return;
+  const prev = load<u32>(lrulinks + n * 8);
+  const next = load<u32>(lrulinks + n * 8 + 4);
+  if (prev != 0) store<u32>(lrulinks + (prev - 1) * 8 + 4, next);
+  else store<u32>(lruhead, next, l * 4);
+  if (next != 0) store<u32>(lrulinks + (next - 1) * 8, prev);
+  else store<u32>(lrutail, prev, l * 4);
+  store<u32>(lrulen, load<u32>(lrulen, l * 4) - 1, l * 4);
+  f.flags &= ~0x300;
+}
+
+/** Frame n to the head of list l. */
+function lrumove(n: u32, l: u32): void {
+  lruunlink(n);
+  lrupush(n, l);
+}
+
+/** kfree: a frame going back to the free list leaves its list. */
+export function lruforget(pa: usize): void {
+  if (lrulinks != 0) lruunlink(pa >>> 12);
+}
+
+/** lru2: a frame on the inactive list that was seen used once already (flags bit 10). */
+const FRAME_LRUREF: u32 = 0x400;
+
+/**
+ * The inactive list is short when it holds less than 1/INACTIVE_SHARE of the frames on the lists
+ * (Linux keeps it at 1/(1 + sqrt(10 × GiB)) of the anonymous pages, and half below 1 GiB; 1/8
+ * measured best here: tools/bench, docs/kernel.md).
+ */
+const INACTIVE_SHARE: u32 = 8;
+
+/** lru2's victim: a frame number, or -1 when no page can go. */
+function lru2victim(): i32 {
+  // Each step moves one frame; every frame can be looked at a few times before giving up.
+  for (let k: u32 = 0; k < 4 * nframes; k++) {
+    const atail = load<u32>(lrutail, LRU_ACTIVE * 4);
+    const ni = lrucount(LRU_INACTIVE);
+    if (atail != 0 && ni * INACTIVE_SHARE < ni + lrucount(LRU_ACTIVE)) {
+      // The inactive list is short: the active list's tail ages into it, its A bits cleared.
+      // It was used twice: one more use on the inactive list brings it back.
+      const a = atail - 1;
+      if (mappings(a)) anybit(PTE_A, true);
+      lrumove(a, LRU_INACTIVE);
+      frame(a << 12).flags |= FRAME_LRUREF;
+      continue;
+    }
+    const itail = load<u32>(lrutail, LRU_INACTIVE * 4);
+    if (itail == 0) return -1;
+    const n = itail - 1;
+    // Pinned, or not mapped: not now.
+    if (!mappings(n)) { lrumove(n, LRU_INACTIVE); continue; }
+    const f = frame(n << 12);
+    if (anybit(PTE_A, true)) {
+      // Used on its way down the list. The first use seen (for a new page, the access that
+      // faulted it in) earns it one more trip; the second promotes it.
+      if ((f.flags & FRAME_LRUREF) != 0) { lrumove(n, LRU_ACTIVE); f.flags &= ~FRAME_LRUREF; }
+      else { lrumove(n, LRU_INACTIVE); f.flags |= FRAME_LRUREF; }
+      continue;
+    }
+    return <i32>n;
+  }
+  return -1;
 }

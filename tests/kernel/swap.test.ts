@@ -39,7 +39,7 @@ describe('swapping', () => {
 
   it('each policy runs the same workloads with every byte intact, and their fault counts differ', () => {
     const counts: Record<string, Record<string, number>> = {};
-    for (const policy of ['clock', 'fifo', 'aging']) {
+    for (const policy of ['clock', 'fifo', 'aging', 'lru2']) {
       const out = shell(['pagetest hot 3072 3', 'cat /proc/vmstat'], policy);
       expect(out, policy).toContain('pagetest: ok\n');
       expect(out).toContain(`policy ${policy}`);
@@ -47,7 +47,19 @@ describe('swapping', () => {
     }
     console.log(JSON.stringify(counts));
     const faults = Object.values(counts).map((c) => c.pgmajfault);
-    expect(new Set(faults).size, JSON.stringify(counts)).toBe(3);
+    expect(new Set(faults).size, JSON.stringify(counts)).toBe(4);
+    // On this 80-20 hot set, the two-list LRU keeps more of the hot pages than CLOCK and FIFO.
+    expect(counts.lru2.pgmajfault, JSON.stringify(counts)).toBeLessThan(counts.clock.pgmajfault);
+    expect(counts.lru2.pgmajfault, JSON.stringify(counts)).toBeLessThan(counts.fifo.pgmajfault);
+  });
+
+  it('lru2: copy-on-write and swap together, and a program four times the size of RAM', () => {
+    const out = shell(['/demos/cow', 'pagetest loop 4096 2', 'pagetest random 3072 2', 'hog 8192', 'cat /proc/vmstat'], 'lru2');
+    expect(out).toContain('policy lru2');
+    expect(out).toContain("cow: the parent's pages are unchanged\n");
+    expect(out.match(/pagetest: ok/g)?.length).toBe(2);
+    expect(out).toContain('hog: 8192 KiB in 2048 pages\n');
+    expect(vmstat(out).pswpout).toBeGreaterThan(1000);
   });
 
   it('copy-on-write and swap together: a child forked with most memory in use, both sides checked', () => {

@@ -207,3 +207,37 @@ describe('usertests with every write to the swap area failing (2 MiB of RAM)', (
     expect(faulty.lines.get('mmap-anon'), around(faulty, 'mmap-anon')).toBe('ok');
   });
 });
+
+describe('usertests under vm.policy=lru2 (the two-list LRU; 2 MiB of RAM, 8 MiB of swap)', () => {
+  let lru2: Run;
+  let faulty: Run;
+  beforeAll(() => {
+    lru2 = boot(`vm.policy=lru2 init=/bin/usertests -- ${SMALL.join(' ')}`, 8_000_000_000, { memSize: 2 << 20, disk: swapdisk });
+    const sb = parseImage(swapdisk).sb;
+    faulty = boot('vm.policy=lru2 init=/bin/usertests -- out-of-swap page-linear cow-read mmap-anon', 2_000_000_000, {
+      memSize: 2 << 20, disk: swapdisk, diskFaults: [{ start: sb.swapStart, count: sb.swapSectors, write: true }],
+    });
+  });
+
+  it('runs the paging tests with the policy, without a kernel panic, and powers off with 0', () => {
+    expect(lru2.out).toContain('policy lru2\n');
+    expect(lru2.out, 'a kernel panic').not.toContain('kernel panic');
+    expect([...lru2.lines.keys()]).toEqual(SMALL);
+    expect(lru2.out).toMatch(/\nALL TESTS PASSED\n$/);
+    expect(lru2.stop).toEqual({ kind: 'poweroff', code: 0 });
+  });
+
+  for (const name of SMALL) {
+    it(`test ${name}`, () => {
+      const line = lru2.lines.get(name);
+      expect(line, `test ${name} reported: ${line ?? 'nothing'}; the console around it:\n${around(lru2, name)}`).toBe('ok');
+    });
+  }
+
+  it('with every write to swap failing: each failed victim is kept and another tried; only page-linear (3 × RAM) is killed', () => {
+    expect(faulty.out, 'a kernel panic').not.toContain('kernel panic');
+    expect(faulty.lines.get('page-linear'), around(faulty, 'page-linear')).toBe('FAILED (killed by signal 9)');
+    for (const t of ['cow-read', 'mmap-anon', 'out-of-swap']) expect(faulty.lines.get(t), around(faulty, t)).toBe('ok');
+    expect(faulty.stop).toEqual({ kind: 'poweroff', code: 1 });
+  });
+});
