@@ -3,7 +3,7 @@
 // debugger's; one line and exit code 2 or 1 for a bad command line.
 
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -88,6 +88,21 @@ Instructions executed (not counting idle time): 1.
 Snapshots: 1, one every 200000 instructions; console input and writes logged: 0.
 `);
     expect(r.code).toBe(0);
+  });
+
+  it('--trace traces the session\'s run once: history re-run by reverse moves is not traced again', () => {
+    writeFileSync(join(dir, 'cmds'), 'stepi 3\nreverse-stepi 2\nstepi 4\ncontinue\n');
+    const r = toy86(['debug', 'boot', '--kernel', 'hello.elf', '-x', 'cmds', '--batch', '--trace', 'exec', '--trace-file', 'trace.txt']);
+    expect(r.code).toBe(7);
+    const lines = readFileSync(join(dir, 'trace.txt'), 'utf8').trim().split('\n');
+    const counts = lines.map((l) => parseInt(l, 10));
+    // One line per instruction executed, in order, none twice.
+    expect(counts).toEqual(counts.map((_, i) => i));
+    expect(lines[0]).toMatch(/^0 exec cpl=0 0x00100000 <_start>: mov esi, 0x101000$/);
+    expect(lines[lines.length - 1]).toMatch(/ <done\+\d+>: out 0xf4, al$/);
+    const bad = toy86(['debug', 'boot', '--kernel', 'hello.elf', '--trace', 'frob', '--batch']);
+    expect(bad.err).toMatch(/^toy86 debug: --trace: unknown trace kind 'frob'/);
+    expect(bad.code).toBe(2);
   });
 
   it('a bad command line is one line and exit code 2 or 1', () => {

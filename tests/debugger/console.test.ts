@@ -255,7 +255,7 @@ describe('toy86 debug: mistakes get one line and the session goes on', () => {
       'di',
       'info frob',
       'x/4xw 0xbffffffc',
-      'x/4xg 0',
+      'x/4xq 0',
       'print nosuch',
       'print 1 +',
       'print 1/0',
@@ -289,7 +289,7 @@ describe('toy86 debug: mistakes get one line and the session goes on', () => {
       expect(x.out.split('\n').filter(Boolean), x.cmd).toHaveLength(1);
     }
     expect(o[0].out).toBe('Undefined command: "frobnicate".  Try "help".\n');
-    expect(o[1].out).toBe('Ambiguous command "di": disable, disassemble.\n');
+    expect(o[1].out).toBe('Ambiguous command "di": disable, disassemble, display.\n');
     expect(o[2].out).toBe('Undefined info command: "frob".  Try "help info".\n');
     expect(o[3].out).toBe('Cannot access memory at address 0xbffffffc\n');
     expect(o[5].out).toBe('No symbol "nosuch" in current context.\n');

@@ -13,6 +13,7 @@
 
 import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import type { Session } from '../../tools/debugger/session.js';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -109,3 +110,17 @@ export function lineOf(file: string, text: string): number {
 }
 
 export const hex8 = (v: number) => '0x' + (v >>> 0).toString(16).padStart(8, '0');
+
+/** Everything that says where the machine is (reverse moves must land exactly on it). */
+export function state(s: Session) {
+  const m = s.m;
+  return {
+    clock: m.clock,
+    idle: m.idleClock,
+    regs: Array.from(m.cpu.regs.slice(0, 8)),
+    eip: m.cpu.eip >>> 0,
+    eflags: m.cpu.eflags(),
+    cr: ['cr0', 'cr2', 'cr3', 'cr4', 'cpl'].map((r) => s.register(r)!.v),
+    mem: createHash('sha256').update(m.mem8.subarray(0, m.memSize)).digest('hex'),
+  };
+}

@@ -4,9 +4,7 @@
 // console input and the debugger's own writes are replayed at the counts they happened at.
 
 import { describe, it, expect, beforeAll } from 'vitest';
-import { createHash } from 'node:crypto';
-import { buildFixtures, runTargetOf, bootTargetOf, start, expectGolden, fingerprint, outputs, lineOf, type Fixtures } from './harness.js';
-import type { Session } from '../../tools/debugger/session.js';
+import { buildFixtures, runTargetOf, bootTargetOf, start, expectGolden, fingerprint, outputs, lineOf, state, type Fixtures } from './harness.js';
 import type { DebugTarget } from '../../tools/debugger/index.js';
 
 let f: Fixtures;
@@ -15,20 +13,6 @@ beforeAll(() => {
   f = buildFixtures();
   cow = runTargetOf(f, 'userland/demos/cow.ts');
 });
-
-/** Everything that says where the machine is. */
-function state(s: Session) {
-  const m = s.m;
-  return {
-    clock: m.clock,
-    idle: m.idleClock,
-    regs: Array.from(m.cpu.regs.slice(0, 8)),
-    eip: m.cpu.eip >>> 0,
-    eflags: m.cpu.eflags(),
-    cr: ['cr0', 'cr2', 'cr3', 'cr4', 'cpl'].map((r) => s.register(r)!.v),
-    mem: createHash('sha256').update(m.mem8.subarray(0, m.memSize)).digest('hex'),
-  };
-}
 
 describe('reverse execution', () => {
   it('reverse-stepi retraces stepi exactly, across snapshots, system calls and traps', async () => {

@@ -6,10 +6,10 @@
 import { S, CR } from '../../emulator/cpu/state.js';
 import { formatInstruction } from '../../emulator/isa/disasm.js';
 import { decode } from '../../emulator/isa/encoding.js';
-import { Session, formatValue, eflagsText, type Breakpoint, type Stop } from './session.js';
+import { Session, formatValue, eflagsText, REVERSE_LINE_LIMIT, type Breakpoint, type Stop } from './session.js';
 import { DebugError, KERNBASE, hex, hex8, pad8, readVirt, readPhys, quote, charText } from './memory.js';
 import { walk, tlbInfo, memInfo, type Access } from './paging.js';
-import { unwind, formatArg, type Frame } from './frames.js';
+import { unwind, formatArg, argBase, frameArgs, trapText, type Frame } from './frames.js';
 import { isCode, sourceLine, sourceLines } from './symbols.js';
 import { parseExpression, tsType, T, type Value } from './expr.js';
 
@@ -20,6 +20,8 @@ interface Command {
   aliases?: string[];
   help: string;
   run: Handler;
+  /** The command moves the machine: the displays are shown after it. */
+  moves?: boolean;
 }
 
 /** What commands share across a session: `x`'s last format and address, `list`'s position, tracing. */
@@ -32,6 +34,19 @@ export class CommandContext {
   traceStop: (() => void) | null = null;
   traceKinds: string[] = [];
   quit = false;
+  /** `display` expressions, shown after every stop. */
+  displays: Display[] = [];
+  nextDisplay = 1;
+}
+
+interface Display {
+  num: number;
+  expr: string;
+  /** The format as given (`/x`, `/i`, `/4xw`), or ''. */
+  fmt: string;
+  /** Shown as `x` shows memory (a count, a size, or i or s), else as `print` shows a value. */
+  examine: boolean;
+  enabled: boolean;
 }
 
 const out = (s: Session, text: string) => s.out(text.endsWith('\n') || text === '' ? text : text + '\n');
@@ -270,11 +285,17 @@ async function stepLine(s: Session, args: string, over: boolean): Promise<void> 
   out(s, s.report(stop, f));
 }
 
+/** The selected frame and its caller, for finish and reverse-finish. */
+function frameAndCaller(s: Session): { f0: Frame; f1: Frame } {
+  const level = s.selectedLevel();
+  const frames = unwind(s, level + 2, true);
+  if (frames.length < level + 2 || frames[level + 1].trap || !frames[level].func) throw new DebugError('"finish" not meaningful in the outermost frame.');
+  return { f0: frames[level], f1: frames[level + 1] };
+}
+
 async function finishCommand(s: Session): Promise<void> {
-  const frames = unwind(s, 2, true);
-  if (frames.length < 2 || frames[1].trap || !frames[0].func) throw new DebugError('"finish" not meaningful in the outermost frame.');
-  const f0 = frames[0], f1 = frames[1];
-  out(s, `Run till exit from #0  ${s.frameText(f0)}`);
+  const { f0, f1 } = frameAndCaller(s);
+  out(s, `Run till exit from #${f0.level}  ${s.frameText(f0, f0.level ? 'always' : 'auto')}`);
   const stop = await s.forward({ internal: { addr: f1.pc, esp: f1.esp, cr3: s.m.cpu.state[S.CR3] >>> 0 } });
   if (stop.kind !== 'done') { out(s, s.report(stop, f0.func)); return; }
   out(s, s.where());
@@ -295,6 +316,36 @@ function reverseStepi(s: Session, args: string): void {
   s.goTo(Math.max(first, target));
   if (target < first) out(s, `\nNo more reverse-execution history.\n${s.where()}`);
   else out(s, s.stepWhere(f));
+}
+
+/** reverse-step and reverse-next. */
+function reverseLineCommand(s: Session, args: string, over: boolean): void {
+  const n = count(args, s);
+  const f = startFunc(s);
+  for (let i = 0; i < n; i++) {
+    const r = s.reverseLine(over);
+    if (r === 'start') { out(s, `\nNo more reverse-execution history.\n${s.where()}`); return; }
+    if (r === 'limit') throw new DebugError(`Cannot find where this line began in the last ${REVERSE_LINE_LIMIT} instructions.`);
+  }
+  out(s, s.stepWhere(f));
+}
+
+function reverseNexti(s: Session, args: string): void {
+  const n = count(args, s);
+  const f = startFunc(s);
+  for (let i = 0; i < n; i++) {
+    if (!s.reverseNexti()) { out(s, `\nNo more reverse-execution history.\n${s.where()}`); return; }
+  }
+  out(s, s.stepWhere(f));
+}
+
+function reverseFinish(s: Session): void {
+  const { f0, f1 } = frameAndCaller(s);
+  const call = s.callsBefore(f1.pc, 'call');
+  if (!call.length) throw new DebugError(`Cannot find the call before ${hex(f1.pc)}.`);
+  out(s, `Run back to call of #${f0.level}  ${s.frameText(f0, f0.level ? 'always' : 'auto')}`);
+  if (!s.reverseFinish(call, f1.esp)) { out(s, `\nNo more reverse-execution history.\n${s.where()}`); return; }
+  out(s, s.where());
 }
 
 function reverseContinue(s: Session): void {
@@ -343,39 +394,66 @@ function infoRegisters(s: Session, args: string): void {
 
 // ---- examining memory -----------------------------------------------------------------------------
 
-/** `/NFU`: count, format letter, unit letter, in any order. */
+/**
+ * `/NFU`: count, format letter, unit letter, in any order (gdb's letters: formats x d u o t a c f
+ * s i z, units b h w g; a size given is remembered, `f` takes w or g, `a` the pointer's size).
+ */
 function parseFmt(mod: string, ctx: { fmt: string; size: number }): { n: number; fmt: string; size: number } {
   let n = 1, fmt = ctx.fmt, size = ctx.size;
   let sizeGiven = false;
-  const m = /^(\d*)([a-z]*)$/i.exec(mod);
+  const m = /^(-?\d*)([a-z]*)$/i.exec(mod);
   if (!m) throw new DebugError(`Invalid number "${mod}".`);
   if (m[1]) n = Number(m[1]);
+  if (n < 0) throw new DebugError('toy86 examines memory forward only: give a positive count.');
   for (const ch of m[2]) {
-    if ('xduotacisz'.includes(ch)) fmt = ch;
+    if ('xduotacfisz'.includes(ch)) fmt = ch;
     else if (ch === 'b') { size = 1; sizeGiven = true; }
     else if (ch === 'h') { size = 2; sizeGiven = true; }
     else if (ch === 'w') { size = 4; sizeGiven = true; }
-    else if (ch === 'g') throw new DebugError('toy86 has no 8-byte units: use b, h or w.');
+    else if (ch === 'g') { size = 8; sizeGiven = true; }
     else throw new DebugError(`Undefined output format "${ch}".`);
   }
   if (fmt === 'c' && !sizeGiven) size = 1;
   if (fmt === 'a') size = 4;
+  // gdb: floating point is word or giant word.
+  if (fmt === 'f' && size < 4) size = sizeGiven ? size : 8;
   return { n, fmt, size };
 }
 
-function formatUnit(v: number, fmt: string, size: number, angle: (a: number) => string): string {
-  const bits = size * 8;
-  const u = bits === 32 ? v >>> 0 : v & ((1 << bits) - 1);
+/** A value as C's printf %.Ng prints it (gdb prints floats with %.9g, doubles with %.17g). */
+function gFormat(x: number, prec: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x < 0 ? '-inf' : 'inf';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const [mant, expText] = x.toExponential(prec - 1).split('e');
+  const e = Number(expText);
+  const strip = (t: string) => (t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t);
+  if (e < -4 || e >= prec) return `${strip(mant)}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  return strip(x.toFixed(Math.max(0, prec - 1 - e)));
+}
+
+/** One unit of memory (little-endian bytes, 1 to 8 of them) in an x format. */
+function formatUnit(b: Uint8Array, fmt: string, angle: (a: number) => string): string {
+  const size = b.length, bits = size * 8;
+  let big = 0n;
+  for (let q = size - 1; q >= 0; q--) big = (big << 8n) | BigInt(b[q]);
+  const u = Number(big);
+  const signed = BigInt.asIntN(bits, big);
   switch (fmt) {
-    case 'x': return '0x' + u.toString(16).padStart(size * 2, '0');
-    case 'z': return '0x' + u.toString(16).padStart(size * 2, '0');
-    case 'd': return String(bits === 32 ? u | 0 : bits === 16 ? (u << 16) >> 16 : (u << 24) >> 24);
-    case 'u': return String(u);
-    case 'o': return u ? '0' + u.toString(8) : '0';
-    case 't': return u.toString(2).padStart(bits, '0');
+    case 'x': case 'z': return '0x' + big.toString(16).padStart(size * 2, '0');
+    case 'd': return signed.toString();
+    case 'u': return big.toString();
+    case 'o': return big ? '0' + big.toString(8) : '0';
+    case 't': return big.toString(2).padStart(bits, '0');
     case 'a': { const a = angle(u); return a ? `${hex(u)} ${a}` : hex(u); }
-    case 'c': return `${(u << 24) >> 24} '${charText(u & 0xff, "'")}'`;
-    default: return String(u);
+    case 'c': return `${(b[0] << 24) >> 24} '${charText(b[0], "'")}'`;
+    case 'f': {
+      const dv = new DataView(b.buffer, b.byteOffset, size);
+      if (size === 4) return gFormat(dv.getFloat32(0, true), 9);
+      if (size === 8) return gFormat(dv.getFloat64(0, true), 17);
+      return signed.toString();
+    }
+    default: return big.toString();
   }
 }
 
@@ -443,7 +521,8 @@ function examine(s: Session, args: string, ctx: CommandContext): void {
         addr = a;
       }
     } else {
-      const perLine = f.fmt === 'c' ? 8 : f.size === 4 ? 4 : 8;
+      // gdb's units per line: 8 bytes or half-words, 4 words, 2 giant words; 8 characters.
+      const perLine = f.fmt === 'c' ? 8 : f.size === 8 ? 2 : f.size === 4 ? 4 : 8;
       for (let i = 0; i < f.n; i += perLine) {
         const k = Math.min(perLine, f.n - i);
         const vals: string[] = [];
@@ -451,8 +530,8 @@ function examine(s: Session, args: string, ctx: CommandContext): void {
         for (let j = 0; j < k; j++) {
           const b = readVirt(s.m, addr, f.size);
           let v = 0;
-          for (let q = f.size - 1; q >= 0; q--) v = v * 256 + b[q];
-          vals.push(formatUnit(v, f.fmt, f.size, (a) => s.angle(a)));
+          for (let q = Math.min(f.size, 4) - 1; q >= 0; q--) v = v * 256 + b[q];
+          vals.push(formatUnit(b, f.fmt, (a) => s.angle(a)));
           last = addr;
           addr = (addr + f.size) >>> 0;
           s.convenience.set('__', { v, type: T.int });
@@ -478,6 +557,7 @@ function examinePhysical(s: Session, args: string, ctx: CommandContext): void {
   const m = /^\/(\S*)\s*(.*)$/.exec(rest);
   if (m) { mod = m[1]; rest = m[2]; }
   const f = parseFmt(mod, { fmt: 'x', size: 4 });
+  if (!'xduocis'.includes(f.fmt)) throw new DebugError(`xp: format '${f.fmt}' is not one of QEMU's (x d u o c i s)`);
   let addr: number;
   if (rest) addr = s.eval(rest).v >>> 0;
   else if (ctx.xpNext !== null) addr = ctx.xpNext;
@@ -501,17 +581,17 @@ function examinePhysical(s: Session, args: string, ctx: CommandContext): void {
   } else {
     const data = readPhys(s.m, addr, f.n * f.size);
     const perLine = f.fmt === 'c' ? 16 : 16 / f.size;
-    const digits = f.fmt === 'x' ? f.size * 2 : f.fmt === 'o' ? Math.ceil(f.size * 8 / 3) + 1 : f.size === 4 ? 10 : f.size === 2 ? 5 : 3;
+    const digits = f.fmt === 'x' ? f.size * 2 : f.fmt === 'o' ? Math.ceil(f.size * 8 / 3) + 1 : f.size === 8 ? 20 : f.size === 4 ? 10 : f.size === 2 ? 5 : 3;
     for (let i = 0; i < f.n; i += perLine) {
       let line = `${pad8(addr + i * f.size)}:`;
       for (let j = i; j < Math.min(f.n, i + perLine); j++) {
-        let v = 0;
-        for (let q = f.size - 1; q >= 0; q--) v = v * 256 + data[j * f.size + q];
+        let v = 0n;
+        for (let q = f.size - 1; q >= 0; q--) v = (v << 8n) | BigInt(data[j * f.size + q]);
         if (f.fmt === 'x') line += ' 0x' + v.toString(16).padStart(digits, '0');
-        else if (f.fmt === 'c') line += ` '${charText(v & 0xff, "'")}'`;
-        else if (f.fmt === 'd') line += ' ' + String(f.size === 4 ? v | 0 : f.size === 2 ? (v << 16) >> 16 : (v << 24) >> 24).padStart(digits);
+        else if (f.fmt === 'c') line += ` '${charText(Number(v & 0xffn), "'")}'`;
+        else if (f.fmt === 'd') line += ' ' + BigInt.asIntN(f.size * 8, v).toString().padStart(digits);
         else if (f.fmt === 'o') line += ' 0' + v.toString(8).padStart(digits - 1, '0');
-        else line += ' ' + String(v).padStart(digits);
+        else line += ' ' + v.toString().padStart(digits);
       }
       lines.push(line);
     }
@@ -579,7 +659,7 @@ function disassemble(s: Session, args: string): void {
     out(s, lines.filter((l) => l !== '').join('\n'));
     return;
   }
-  const addr = rest ? s.resolve(plainAddress(s, rest)).addr : s.m.cpu.eip >>> 0;
+  const addr = rest ? s.resolve(plainAddress(s, rest)).addr : s.selectedFrame().pc >>> 0;
   const p = s.programFor(addr);
   const f = p?.functionAt(addr);
   if (!p || !f) throw new DebugError(rest ? 'No function contains specified address.' : 'No function contains program counter for selected frame.');
@@ -606,14 +686,151 @@ function backtrace(s: Session, args: string): void {
   out(s, lines.join('\n'));
 }
 
+/** The frame line and source line of a frame, as `frame` prints it. */
+function frameReport(s: Session, fr: Frame): string {
+  const head = `${`#${fr.level}`.padEnd(4)}${s.frameText(fr, fr.level === 0 || fr.trap ? 'auto' : 'always')}`;
+  const src = fr.trap ? '' : s.sourceText(fr.pc, fr.caller);
+  return head + (src ? '\n' + src : '');
+}
+
+function frameCommand(s: Session, args: string): void {
+  const a = args.trim();
+  if (!a) { out(s, frameReport(s, s.selectedFrame())); return; }
+  const level = s.eval(a.replace(/^level\s+/, '')).v;
+  if (!Number.isInteger(level) || level < 0) throw new DebugError(`Invalid frame level "${a}".`);
+  const fr = s.selectFrame(level);
+  if (fr.level !== level) throw new DebugError(`No frame at level ${a}.`);
+  out(s, frameReport(s, fr));
+}
+
+function upDown(s: Session, args: string, dir: 1 | -1): void {
+  const given = args.trim() !== '';
+  const n = given ? s.eval(args).v : 1;
+  if (!Number.isInteger(n)) throw new DebugError(`Invalid number "${args.trim()}".`);
+  const cur = s.selectedLevel();
+  const want = cur + dir * n;
+  if (want < 0) {
+    if (!given || cur === 0) throw new DebugError('Bottom (innermost) frame selected; you cannot go down.');
+    out(s, frameReport(s, s.selectFrame(0)));
+    return;
+  }
+  const fr = s.selectFrame(want);
+  if (fr.level === cur && want !== cur && !given) throw new DebugError('Initial frame selected; you cannot go up.');
+  out(s, frameReport(s, fr));
+}
+
+/** gdb's `info frame`, for the selected frame. */
+function infoFrame(s: Session): void {
+  const level = s.selectedLevel();
+  const frames = unwind(s, level + 3, true);
+  const fr = frames[Math.min(level, frames.length - 1)];
+  const caller = frames[fr.level + 1];
+  if (fr.trap) { out(s, `Stack level ${fr.level}: ${trapText(fr.trap)} (the hardware's interrupt frame at ${hex(fr.esp)})`); return; }
+  const base = argBase(s, fr);
+  const at = caller && !caller.trap ? caller.esp : base;
+  const l = s.lineOf(fr.pc, fr.caller);
+  const lines = [`Stack level ${fr.level}, frame at ${at !== null ? hex(at) : '<unknown>'}:`,
+    ` eip = ${hex(fr.pc)} in ${fr.func ? fr.func.name : '??'}${l ? ` (${l.file}:${l.line})` : ''}; saved eip = ${caller ? hex(caller.pc) : '<not saved>'}`];
+  if (caller) lines.push(` called by frame at ${caller.trap ? `${trapText(caller.trap)}` : hex(frames[caller.level + 1]?.esp ?? caller.esp)}`);
+  if (fr.level > 0) lines.push(` caller of frame at ${hex(frames[fr.level - 1].esp)}`);
+  const compiled = fr.func && fr.program?.isCompiled(fr.func);
+  lines.push(` source language ${compiled ? 'typescript' : 'asm'}.`);
+  if (base !== null) {
+    lines.push(` Arglist at ${hex(base - 8)}, args: ${frameArgs(s, fr)}`,
+      ` Locals at ${hex(base - 8)}, Previous frame's sp is ${hex(base)}`,
+      ' Saved registers:', `  ebp at ${hex(base - 8)}, eip at ${hex(base - 4)}`);
+  }
+  out(s, lines.join('\n'));
+}
+
+// ---- display ---------------------------------------------------------------------------------------
+
+/** One display's lines: `1: $eax = 5`, or `2: x/i $pc` and what x shows. */
+function showDisplay(s: Session, d: Display): string {
+  if (d.examine) {
+    const text = captured(s, () => examine(s, `/${d.fmt} ${d.expr}`, new CommandContext()));
+    return `${d.num}: x/${d.fmt} ${d.expr}\n${text}`;
+  }
+  let value: string;
+  try {
+    const v = s.eval(d.expr);
+    value = formatValue(v, d.fmt || null, (a) => s.angle(a));
+  } catch (e) {
+    if (!(e instanceof DebugError)) throw e;
+    value = `<error: ${e.message}>`;
+  }
+  return `${d.num}: ${d.fmt ? `/${d.fmt} ` : ''}${d.expr} = ${value}\n`;
+}
+
+/** What `body` prints (an error as `<error: ...>`). */
+function captured(s: Session, body: () => void): string {
+  let text = '';
+  const saved = s.out;
+  s.out = (t: string) => { text += t; };
+  try {
+    body();
+  } catch (e) {
+    if (!(e instanceof DebugError)) throw e;
+    text += `<error: ${e.message}>\n`;
+  } finally {
+    s.out = saved;
+  }
+  return text;
+}
+
+export function doDisplays(s: Session, ctx: CommandContext): void {
+  for (const d of ctx.displays) if (d.enabled) s.out(showDisplay(s, d));
+}
+
+function displayCommand(s: Session, args: string, ctx: CommandContext): void {
+  let rest = args.trim();
+  if (!rest) { doDisplays(s, ctx); return; }
+  let fmt = '';
+  const m = /^\/(\w+)\s*(.*)$/.exec(rest);
+  if (m) { fmt = m[1]; rest = m[2]; }
+  if (!rest) throw new DebugError('Argument required (expression to display).');
+  const examine = /\d|[bhwgis]/.test(fmt);
+  if (examine) parseFmt(fmt, { fmt: 'x', size: 4 });
+  else if (fmt && !/^[xduotcaz]$/.test(fmt)) throw new DebugError(`Undefined output format "${fmt}".`);
+  parseExpression(rest);
+  s.eval(rest); // a mistake is said now, and no display is made (gdb)
+  const d: Display = { num: ctx.nextDisplay++, expr: rest, fmt, examine, enabled: true };
+  ctx.displays.push(d);
+  s.out(showDisplay(s, d));
+}
+
+function displayNumbers(ctx: CommandContext, args: string): Display[] {
+  const list = args.trim().split(/\s+/).filter(Boolean);
+  if (!list.length) return [...ctx.displays];
+  return list.map((a) => {
+    if (!/^\d+$/.test(a)) throw new DebugError('Arguments must be display numbers.');
+    const d = ctx.displays.find((x) => x.num === Number(a));
+    if (!d) throw new DebugError(`No display number ${a}.`);
+    return d;
+  });
+}
+
+function undisplay(ctx: CommandContext, args: string): void {
+  for (const d of displayNumbers(ctx, args)) ctx.displays.splice(ctx.displays.indexOf(d), 1);
+}
+
+function infoDisplay(s: Session, ctx: CommandContext): void {
+  if (!ctx.displays.length) { out(s, 'There are no auto-display expressions now.'); return; }
+  out(s, ['Auto-display expressions now in effect:', 'Num Enb Expression',
+    ...ctx.displays.map((d) => `${`${d.num}:`.padEnd(4)} ${d.enabled ? 'y' : 'n'}  ${d.fmt ? `/${d.fmt} ` : ''}${d.expr}`)].join('\n'));
+}
+
 function print(s: Session, args: string): void {
   let rest = args.trim();
   let fmt: string | null = null;
   const m = /^\/(\w+)\s*(.*)$/.exec(rest);
   if (m) {
     const f = m[1].replace(/\d/g, '');
-    if (!/^[xduotcaz]$/.test(f)) throw new DebugError(`Undefined output format "${m[1]}".`);
-    fmt = f; rest = m[2];
+    if (f === 'i') throw new DebugError('Format letter "i" is meaningless in "print" command.');
+    if (/^[bhwg]$/.test(f)) throw new DebugError(`Size letters are meaningless in "print" command.`);
+    if (!/^[xduotcazfs]$/.test(f)) throw new DebugError(`Undefined output format "${m[1]}".`);
+    // /f of an integer prints it as it is, and /s of a non-string too (gdb).
+    fmt = f === 'f' || f === 's' ? null : f; rest = m[2];
   }
   const v = rest ? s.eval(rest) : s.evalContext().history(0, false);
   if (v.type.kind === 'void' && !rest) { out(s, '$1 = void'.replace('$1', `$${s.values.length + 1}`)); return; }
@@ -796,7 +1013,8 @@ function list(s: Session, args: string, ctx: CommandContext): void {
   if (!a) {
     if (ctx.listNext) { file = ctx.listNext.file; center = ctx.listNext.line + 5; }
     else {
-      const l = s.lineOf(s.m.cpu.eip, false);
+      const fr = s.selectedFrame();
+      const l = s.lineOf(fr.pc, fr.caller);
       if (!l) throw new DebugError('No line number information for the current address.');
       file = l.file; center = l.line;
     }
@@ -896,14 +1114,30 @@ const INFO: Command[] = [
   { name: 'frames', help: 'info frames [PID|all]: the kernel\'s frame table.', run: (s, a) => out(s, s.views.infoFrames(a.trim()).join('\n')) },
   { name: 'swap', help: 'info swap [all]: swap slots, who holds them, the policy and the counters.', run: (s, a) => out(s, s.views.infoSwap(a.trim()).join('\n')) },
   { name: 'record', help: 'The recorded history: instruction numbers, snapshots.', run: (s) => infoRecord(s) },
+  { name: 'frame', aliases: ['f'], help: 'The selected frame: where it is, its caller, its arguments and saved registers.', run: (s) => infoFrame(s) },
+  { name: 'display', help: 'The auto-display expressions.', run: (s, _a, ctx) => infoDisplay(s, ctx) },
 ];
 
 const COMMANDS: Command[] = [
   { name: 'break', aliases: ['b', 'br'], help: 'break [LOC] [if COND]: stop before LOC runs.\nLOC: function, function+offset, *ADDRESS, 0xADDRESS, FILE:LINE, LINE, FILE:FUNCTION, PROGRAM:FUNCTION.', run: breakCommand(false) },
   { name: 'tbreak', help: 'tbreak LOC: a breakpoint deleted when it is hit.', run: breakCommand(true) },
-  { name: 'delete', aliases: ['d'], help: 'delete [N...]: delete breakpoints (all without N).', run: (s, a) => { for (const b of numbers(s, a)) s.deleteBreakpoint(b); } },
-  { name: 'disable', help: 'disable [N...]', run: (s, a) => { for (const b of numbers(s, a)) b.enabled = false; s.sync(); } },
-  { name: 'enable', help: 'enable [N...]', run: (s, a) => { for (const b of numbers(s, a)) b.enabled = true; s.sync(); } },
+  { name: 'delete', aliases: ['d'], help: 'delete [N...]: delete breakpoints (all without N); delete display [N...]: displays.', run: (s, a, ctx) => {
+    const m = /^\s*display\b(.*)$/.exec(a);
+    if (m) { undisplay(ctx, m[1]); return; }
+    for (const b of numbers(s, a)) s.deleteBreakpoint(b);
+  } },
+  { name: 'disable', help: 'disable [N...] | disable display [N...]', run: (s, a, ctx) => {
+    const m = /^\s*display\b(.*)$/.exec(a);
+    if (m) { for (const d of displayNumbers(ctx, m[1])) d.enabled = false; return; }
+    for (const b of numbers(s, a)) b.enabled = false;
+    s.sync();
+  } },
+  { name: 'enable', help: 'enable [N...] | enable display [N...]', run: (s, a, ctx) => {
+    const m = /^\s*display\b(.*)$/.exec(a);
+    if (m) { for (const d of displayNumbers(ctx, m[1])) d.enabled = true; return; }
+    for (const b of numbers(s, a)) b.enabled = true;
+    s.sync();
+  } },
   { name: 'condition', help: 'condition N [EXPR]: stop at breakpoint N only when EXPR is not 0.', run: (s, a) => {
     const m = /^(\d+)\s*(.*)$/.exec(a.trim());
     if (!m) throw new DebugError('Argument required (breakpoint number).');
@@ -921,14 +1155,23 @@ const COMMANDS: Command[] = [
   { name: 'rwatch', help: 'rwatch EXPR: stop after a read of it.', run: watchCommand('read watchpoint') },
   { name: 'awatch', help: 'awatch EXPR: stop after a read or a write of it.', run: watchCommand('acc watchpoint') },
   { name: 'catch', help: 'catch fault [VECTOR|pf|gp|ud|de|db|bp|df]... | catch syscall [N|NAME]...: stop when the CPU delivers it.', run: (s, a) => catchCommand(s, a) },
-  { name: 'continue', aliases: ['c', 'fg'], help: 'continue [N]: run until something stops it (N: ignore this breakpoint N-1 times).', run: (s, a) => continueCommand(s, a) },
-  { name: 'stepi', aliases: ['si'], help: 'stepi [N]: run N instructions (an exception or interrupt delivered counts as one).', run: (s, a) => stepiCommand(s, a) },
-  { name: 'nexti', aliases: ['ni'], help: 'nexti [N]: as stepi, but a call, an int or a rep instruction runs to its end.', run: (s, a) => nextiCommand(s, a) },
-  { name: 'step', aliases: ['s'], help: 'step [N]: run to the next source line, into calls.', run: (s, a) => stepLine(s, a, false) },
-  { name: 'next', aliases: ['n'], help: 'next [N]: run to the next source line of this function, over calls.', run: (s, a) => stepLine(s, a, true) },
-  { name: 'finish', aliases: ['fin'], help: 'finish: run until the current function returns; print what it returned.', run: (s) => finishCommand(s) },
-  { name: 'reverse-stepi', aliases: ['rsi'], help: 'reverse-stepi [N]: go back N instructions.', run: (s, a) => reverseStepi(s, a) },
-  { name: 'reverse-continue', aliases: ['rc'], help: 'reverse-continue: go back to where continue last stopped (a breakpoint, watchpoint or catchpoint).', run: (s) => reverseContinue(s) },
+  { name: 'continue', aliases: ['c', 'fg'], moves: true, help: 'continue [N]: run until something stops it (N: ignore this breakpoint N-1 times).', run: (s, a) => continueCommand(s, a) },
+  { name: 'stepi', aliases: ['si'], moves: true, help: 'stepi [N]: run N instructions (an exception or interrupt delivered counts as one).', run: (s, a) => stepiCommand(s, a) },
+  { name: 'nexti', aliases: ['ni'], moves: true, help: 'nexti [N]: as stepi, but a call, an int or a rep instruction runs to its end.', run: (s, a) => nextiCommand(s, a) },
+  { name: 'step', aliases: ['s'], moves: true, help: 'step [N]: run to the next source line, into calls.', run: (s, a) => stepLine(s, a, false) },
+  { name: 'next', aliases: ['n'], moves: true, help: 'next [N]: run to the next source line of this function, over calls.', run: (s, a) => stepLine(s, a, true) },
+  { name: 'finish', aliases: ['fin'], moves: true, help: 'finish: run until the selected frame\'s function returns; print what it returned.', run: (s) => finishCommand(s) },
+  { name: 'reverse-stepi', aliases: ['rsi'], moves: true, help: 'reverse-stepi [N]: go back N instructions.', run: (s, a) => reverseStepi(s, a) },
+  { name: 'reverse-nexti', aliases: ['rni'], moves: true, help: 'reverse-nexti [N]: go back N instructions, a call or int that returned here as one.', run: (s, a) => reverseNexti(s, a) },
+  { name: 'reverse-step', aliases: ['rs'], moves: true, help: 'reverse-step [N]: back to the start of the previous source line, into calls.', run: (s, a) => reverseLineCommand(s, a, false) },
+  { name: 'reverse-next', aliases: ['rn'], moves: true, help: 'reverse-next [N]: back to the start of the previous source line of this function, over calls.', run: (s, a) => reverseLineCommand(s, a, true) },
+  { name: 'reverse-finish', moves: true, help: 'reverse-finish: back to the call of the selected frame\'s function.', run: (s) => reverseFinish(s) },
+  { name: 'reverse-continue', aliases: ['rc'], moves: true, help: 'reverse-continue: go back to where continue last stopped (a breakpoint, watchpoint or catchpoint).', run: (s) => reverseContinue(s) },
+  { name: 'frame', aliases: ['f'], help: 'frame [N]: select frame N (backtrace numbers them) and show it; without N, show the selected frame.', run: (s, a) => frameCommand(s, a) },
+  { name: 'up', help: 'up [N]: select the frame N levels out (toward main).', run: (s, a) => upDown(s, a, 1) },
+  { name: 'down', aliases: ['do', 'dow'], help: 'down [N]: select the frame N levels in (toward frame 0).', run: (s, a) => upDown(s, a, -1) },
+  { name: 'display', help: 'display[/FMT] EXPR: show EXPR after every stop (with /i, /s or a size: as x shows memory); display alone shows them now.', run: displayCommand },
+  { name: 'undisplay', help: 'undisplay [N...]: stop showing displays (all without N).', run: (_s, a, ctx) => undisplay(ctx, a) },
   { name: 'x', help: 'x/NFU ADDR: memory at a virtual address (F: x d u o t a c i s; U: b h w).', run: examine },
   { name: 'xp', help: 'xp /NFU ADDR: physical memory (QEMU\'s monitor).', run: examinePhysical },
   { name: 'disassemble', help: 'disassemble[/rs] [LOC [N] | START,END | START,+LEN]: code with <symbol+offset>.', run: (s, a) => disassemble(s, a) },
@@ -971,7 +1214,12 @@ export async function runCommand(s: Session, line: string, ctx: CommandContext):
   const m = /^([A-Za-z][\w-]*|[A-Za-z]?)(.*)$/s.exec(text)!;
   try {
     const c = findCommand(m[1] || text);
-    await c.run(s, m[2], ctx);
+    const before = s.moves;
+    try {
+      await c.run(s, m[2], ctx);
+    } finally {
+      if (c.moves && s.moves !== before) doDisplays(s, ctx);
+    }
   } catch (e) {
     // A mistake is one line and the session goes on; so is a fault of the debugger itself.
     if (e instanceof DebugError) out(s, e.message);

@@ -4,7 +4,7 @@
 // prompt as gdb echoes a script, so that a session's transcript reads like a terminal's.
 
 import { createInterface, type Interface } from 'node:readline';
-import { readFileSync } from 'node:fs';
+import { readFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { Session, MachineError, type DebugTarget, type SessionIO, type SessionOptions } from './session.js';
 import { CommandContext, runCommand } from './commands.js';
 import { UserError } from '../boot.js';
@@ -59,10 +59,39 @@ export interface DebugCommandOptions {
   script?: string;
   /** --batch: end after the script (and stdin when it is not a terminal). */
   batch?: boolean;
+  /** --trace KINDS and --trace-file FILE: the trace of the whole session, as boot and run write it. */
+  trace?: string;
+  traceFile?: string;
+}
+
+/**
+ * --trace on `toy86 debug`: one line per event to --trace-file or stderr while the session runs
+ * the machine (history re-run by the debugger is not traced again, as its output is not shown
+ * again). Returns the function that ends it.
+ */
+async function sessionTrace(session: Session, spec: string, file: string | undefined): Promise<() => void> {
+  const { parseTraceSpec, TraceSpecError, traceSink, startTrace } = await import('./trace.js');
+  let kinds: string[];
+  try { kinds = parseTraceSpec(spec); } catch (e) {
+    if (e instanceof TraceSpecError) throw new UserError(`--trace: ${e.message}`, 2);
+    throw e;
+  }
+  let fd = 2;
+  if (file !== undefined) {
+    try { fd = openSync(file, 'w'); } catch (e) {
+      throw new UserError(`cannot write --trace-file '${file}': ${(e as Error).message}`, 1);
+    }
+  }
+  const sink = traceSink(fd, writeSync, fd !== 2 ? closeSync : undefined);
+  const stop = startTrace(session.m, kinds, (line) => {
+    if (session.mode === 'live' && !(parseInt(line, 10) < session.shownUntil)) sink.write(line);
+  }, (a) => session.angle(a));
+  return () => { stop(); sink.close(); };
 }
 
 /** `toy86 debug`: resolves to the exit code (SPEC §5: the guest's, or 0). */
 export async function debugCommand(o: DebugCommandOptions): Promise<number> {
+  if (o.traceFile !== undefined && o.trace === undefined) throw new UserError('--trace-file needs --trace KINDS', 2);
   const script = o.script !== undefined ? readScript(o.script) : null;
   const target = await o.target();
   const tty = !!process.stdin.isTTY && !!process.stdout.isTTY && !o.batch;
@@ -112,6 +141,7 @@ export async function debugCommand(o: DebugCommandOptions): Promise<number> {
     throw e;
   }
   const ctx = new CommandContext();
+  const endTrace = o.trace !== undefined ? await sessionTrace(session, o.trace, o.traceFile) : null;
   try {
     if (script) {
       for (const line of script) {
@@ -150,6 +180,7 @@ export async function debugCommand(o: DebugCommandOptions): Promise<number> {
     return session.exitCode();
   } finally {
     ctx.traceStop?.();
+    endTrace?.();
     if (raw) { try { process.stdin.setRawMode(false); } catch { /* the terminal is gone */ } }
     process.stdin.pause();
   }

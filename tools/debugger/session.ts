@@ -15,6 +15,8 @@ import { History } from './history.js';
 import { KernelViews, type ProcInfo } from './kernelviews.js';
 import { unwind, frameArgs, decodeAt, trapText, vectorName, type Frame, type Inspector } from './frames.js';
 import { evaluate, fit, tsType, T, type EvalContext, type Value } from './expr.js';
+import { hooks } from './trace.js';
+import type { Snap } from './history.js';
 
 /** The machine to debug: what `boot` or `run` would start. */
 export interface DebugTarget {
@@ -48,8 +50,8 @@ export interface SessionIO {
     end(): void;
     /** Bytes typed for the guest since the last call. */
     take(): number[];
-    /** Ctrl-C was pressed (and is now forgotten). */
-    interrupted(): boolean;
+    /** Ctrl-C was pressed (and is now forgotten); a string says why, in the stop's report. */
+    interrupted(): boolean | string;
     /** Resolves when input or Ctrl-C arrives. */
     wait(): Promise<void>;
   };
@@ -60,6 +62,11 @@ export interface SessionOptions {
   snapshotInterval?: number;
   /** Memory the snapshots may take (default 256 MiB). */
   snapshotBytes?: number;
+  /**
+   * A machine that is already running (Ctrl-A c in `toy86 boot`): the session takes it over as it
+   * is, its history starting now. Its output must be sent to guestOutput() and debugOutput().
+   */
+  machine?: Machine;
 }
 
 export type BpType = 'breakpoint' | 'hw watchpoint' | 'read watchpoint' | 'acc watchpoint' | 'catchpoint';
@@ -92,12 +99,13 @@ export type Stop =
   | { kind: 'breakpoint'; bp: Breakpoint }
   | { kind: 'watch'; bp: Breakpoint; old: number | null; value: number | null; write: boolean }
   | { kind: 'catch'; bp: Breakpoint; info: ExceptionInfo; eax: number }
+  | { kind: 'syscall-return'; bp: Breakpoint; num: number }
   | { kind: 'poweroff'; code: number }
   | { kind: 'triple-fault' }
   | { kind: 'halted' }
   | { kind: 'idle' }
   | { kind: 'limit' }
-  | { kind: 'interrupt' }
+  | { kind: 'interrupt'; why?: string }
   | { kind: 'waiting' }
   | { kind: 'not-running' };
 
@@ -107,6 +115,25 @@ interface Goal {
   /** Stop at this address when ESP and CR3 are these (the frame a call returns to: nexti, finish). */
   internal?: { addr: number; esp: number; cr3: number };
 }
+
+/**
+ * A system call a `catch syscall` stopped on, and where it returns to: the instruction after the
+ * `int 0x80`, with the stack pointer and address space the caller had (gdb's call/return pairs).
+ * Kept with the busy counts of the call and of the return, so that going back in time and
+ * re-running history see the same pairs.
+ */
+interface SyscallCall {
+  bp: Breakpoint;
+  num: number;
+  addr: number;
+  esp: number;
+  cr3: number;
+  callBusy: number;
+  returnBusy: number | null;
+}
+
+/** How far back reverse-step and reverse-next look for the start of a line (instructions). */
+export const REVERSE_LINE_LIMIT = 5_000_000;
 
 /** One unit of machine time for the idle check of scripted sessions, and its threshold. */
 const IDLE_WINDOW = 4_000_000;
@@ -150,17 +177,28 @@ export class Session implements Inspector {
   readonly syscalls: Map<number, string>;
   private guestLineOpen = false;
   private scanWatch: Map<number, number | null> | null = null;
+  /** Counts the machine's moves (runs, jumps in time, writes): displays and the selected frame follow it. */
+  moves = 0;
+  /** The frame `frame`, `up` and `down` selected, while the machine has not moved since. */
+  private selected = { level: 0, moves: 0 };
+  private readonly syscallCalls: SyscallCall[] = [];
 
   constructor(readonly target: DebugTarget, readonly io: SessionIO, opts: SessionOptions = {}) {
-    const m = new Machine({
-      memSize: target.memSize, tlbEntries: target.tlbEntries, tlbWays: target.tlbWays,
-      diskLatency: target.diskLatency, diskFaults: target.diskFaults,
-      disk: target.disk ? memoryDisk(new Uint8Array(target.disk)) : null,
-      onSerialOutput: (b) => this.guestOutput(b),
-      onDebugOutput: (b) => { if (this.showing()) io.debugcon?.(b); },
-    });
-    m.loadKernel(target.kernel, target.append ?? '', target.kernelPath);
+    let m: Machine;
+    if (opts.machine) {
+      m = opts.machine;
+    } else {
+      m = new Machine({
+        memSize: target.memSize, tlbEntries: target.tlbEntries, tlbWays: target.tlbWays,
+        diskLatency: target.diskLatency, diskFaults: target.diskFaults,
+        disk: target.disk ? memoryDisk(new Uint8Array(target.disk)) : null,
+        onSerialOutput: (b) => this.guestOutput(b),
+        onDebugOutput: (b) => this.debugOutput(b),
+      });
+      m.loadKernel(target.kernel, target.append ?? '', target.kernelPath);
+    }
     this.m = m;
+    this.shownUpTo = m.clock;
     this.kernel = new Program('kernel', target.kernelPath, m.kernel!, true);
     this.maxInsns = target.maxInsns ?? Infinity;
     this.views = new KernelViews(m, this.kernel, (a) => this.angle(a));
@@ -199,7 +237,13 @@ export class Session implements Inspector {
     return this.mode === 'live' && this.m.now() > this.shownUpTo;
   }
 
-  private guestOutput(b: number): void {
+  /** A byte the guest wrote to the debug console (port 0xE9). */
+  debugOutput(b: number): void {
+    if (this.showing()) this.io.debugcon?.(b);
+  }
+
+  /** A byte the guest wrote to its console (COM1): shown unless history is being re-run. */
+  guestOutput(b: number): void {
     if (!this.showing()) return;
     const c = String.fromCharCode(b);
     this.io.out(c);
@@ -216,6 +260,14 @@ export class Session implements Inspector {
     this.history.truncate();
     this.shownUpTo = this.m.clock;
     this.ended = null;
+    this.moves++;
+    // System calls caught after now are no longer in the history; returns after now are to come.
+    const now = this.busy();
+    for (let i = this.syscallCalls.length - 1; i >= 0; i--) {
+      const c = this.syscallCalls[i];
+      if (c.callBusy > now) this.syscallCalls.splice(i, 1);
+      else if (c.returnBusy !== null && c.returnBusy > now) c.returnBusy = null;
+    }
   }
 
   // ---- programs and symbols -------------------------------------------------------------------
@@ -327,6 +379,14 @@ export class Session implements Inspector {
   register(name: string): Value | null {
     const c = this.m.cpu, st = c.state, r = c.regs;
     const n = name.toLowerCase();
+    // In a frame other than #0, $pc, $sp and $fp are that frame's (as gdb unwinds them).
+    const level = this.selectedLevel();
+    if (level > 0 && ['eip', 'pc', 'esp', 'sp', 'ebp', 'fp'].includes(n)) {
+      const fr = this.selectedFrame();
+      if (n === 'eip' || n === 'pc') return { v: fr.pc >>> 0, type: T.code };
+      if (n === 'esp' || n === 'sp') return { v: fr.esp >>> 0, type: T.voidp };
+      return { v: fr.ebp >>> 0, type: T.voidp };
+    }
     let i = GPR.indexOf(n);
     if (i >= 0) return { v: i === 4 || i === 5 ? r[i] >>> 0 : r[i] | 0, type: i === 4 || i === 5 ? T.voidp : T.int, lval: { kind: 'reg', name: n } };
     if (n === 'sp') return { v: r[4] >>> 0, type: T.voidp, lval: { kind: 'reg', name: 'esp' } };
@@ -355,6 +415,7 @@ export class Session implements Inspector {
   /** Sets a register now (and logs it, so that replays see it). */
   setRegister(name: string, v: number): void {
     const n = name.toLowerCase().replace(/^\$/, '');
+    if (this.selectedLevel() > 0) throw new DebugError('Registers can be changed in frame #0 only: "frame 0" selects it.');
     const reg = { sp: 'esp', fp: 'ebp', pc: 'eip' }[n] ?? n;
     if (![...GPR, ...GPR16, ...GPR8, 'eip', 'eflags', 'cr0', 'cr2', 'cr3', 'cr4'].includes(reg)) {
       throw new DebugError(`Cannot set $${n}: it is not a register the debugger can write.`);
@@ -526,6 +587,7 @@ export class Session implements Inspector {
   deleteBreakpoint(bp: Breakpoint): void {
     const i = this.bps.indexOf(bp);
     if (i >= 0) this.bps.splice(i, 1);
+    for (let j = this.syscallCalls.length - 1; j >= 0; j--) if (this.syscallCalls[j].bp === bp) this.syscallCalls.splice(j, 1);
     this.sync();
   }
 
@@ -535,6 +597,8 @@ export class Session implements Inspector {
     cpu.breakpoints.clear();
     for (const b of this.bps) if (b.enabled && b.type === 'breakpoint') cpu.breakpoints.add(b.addr >>> 0);
     if (internal !== undefined) cpu.breakpoints.add(internal >>> 0);
+    // Where the system calls a `catch syscall` stopped on return to.
+    for (const c of this.syscallCalls) if (c.bp.enabled) cpu.breakpoints.add(c.addr >>> 0);
     cpu.watchpoints.length = 0;
     for (const b of this.bps) {
       if (!b.enabled || !b.type.endsWith('watchpoint')) continue;
@@ -607,6 +671,8 @@ export class Session implements Inspector {
   private evaluateStop(r: StopReason, goal: Goal): Stop | null {
     const live = this.mode === 'live';
     if (r.kind === 'breakpoint') {
+      const ret = this.syscallReturn(r.addr);
+      if (ret) return ret;
       const g = goal.internal;
       if (g && r.addr === g.addr && this.m.cpu.regs[4] >>> 0 === g.esp && this.m.cpu.state[S.CR3] >>> 0 === g.cr3) return { kind: 'done' };
       for (const b of this.bps) {
@@ -635,7 +701,38 @@ export class Session implements Inspector {
       const info = { ...this.m.lastException };
       const b = this.catchpointFor(info);
       if (!b || !this.condHolds(b)) return null;
+      if (b.syscall !== null && info.vector === 0x80) this.syscallCalled(b, info);
       return { kind: 'catch', bp: b, info, eax: this.m.cpu.regs[0] };
+    }
+    return null;
+  }
+
+  /** A `catch syscall` stopped on a call: its return is caught too. */
+  private syscallCalled(bp: Breakpoint, info: ExceptionInfo): void {
+    const now = this.busy();
+    if (this.syscallCalls.some((c) => c.bp === bp && c.callBusy === now)) return;
+    // The CPU has just pushed the interrupt frame: EIP, CS, EFLAGS, and ESP, SS from CPL 3.
+    const esp = this.m.cpu.regs[4] >>> 0;
+    let userEsp: number;
+    try {
+      const cs = this.read32(esp + 4);
+      userEsp = (cs & 3) === 3 ? this.read32(esp + 12) >>> 0 : (esp + 12) >>> 0;
+    } catch {
+      return;
+    }
+    this.syscallCalls.push({ bp, num: this.m.cpu.regs[0], addr: info.eip >>> 0, esp: userEsp, cr3: this.m.cpu.state[S.CR3] >>> 0, callBusy: now, returnBusy: null });
+    if (this.syscallCalls.length > 256) this.syscallCalls.shift();
+    this.sync();
+  }
+
+  /** A breakpoint stop that is the return of a caught system call, if it is one. */
+  private syscallReturn(addr: number): Stop | null {
+    const now = this.busy(), esp = this.m.cpu.regs[4] >>> 0, cr3 = this.m.cpu.state[S.CR3] >>> 0;
+    for (const c of this.syscallCalls) {
+      if (c.addr !== addr || c.esp !== esp || c.cr3 !== cr3 || !c.bp.enabled || c.callBusy >= now) continue;
+      if (c.returnBusy !== null && c.returnBusy < now) continue;
+      c.returnBusy = now;
+      return { kind: 'syscall-return', bp: c.bp, num: c.num };
     }
     return null;
   }
@@ -652,6 +749,7 @@ export class Session implements Inspector {
     if (m.stopReason) return { kind: 'not-running' };
     if (m.clock >= this.maxInsns) return { kind: 'limit' };
     this.mode = 'live';
+    this.moves++;
     const eip = m.cpu.eip >>> 0;
     this.sync(goal.internal?.addr);
     // Continuing from a breakpoint's address runs its instruction.
@@ -665,7 +763,8 @@ export class Session implements Inspector {
         if (inter) {
           const keys = inter.take();
           if (keys.length) this.sendInput(keys);
-          if (inter.interrupted()) return { kind: 'interrupt' };
+          const why = inter.interrupted();
+          if (why) return { kind: 'interrupt', why: typeof why === 'string' ? why : undefined };
         }
         let want = goal.untilBusy !== undefined ? this.history.busyBudget(goal.untilBusy - this.busy()) : CHUNK;
         want = Math.min(want, this.maxInsns - m.clock);
@@ -714,6 +813,7 @@ export class Session implements Inspector {
   /** Goes back (or forward) to a busy count in the recorded history, silently. */
   goTo(busy: number): void {
     this.mode = 'replay';
+    this.moves++;
     try {
       this.sync();
       this.history.goTo(busy);
@@ -770,6 +870,198 @@ export class Session implements Inspector {
     return last;
   }
 
+  /**
+   * The latest moment before now at which the instruction at one of `addrs` was about to run
+   * with `pred` true (re-running the intervals between snapshots, newest first, with only those
+   * breakpoints), or null when the recorded history has none.
+   */
+  private scanBack(addrs: number[], pred: () => boolean): number | null {
+    const h = this.history, m = this.m;
+    let hi = this.busy();
+    for (let i = h.snaps.length - 1; i >= 0; i--) {
+      const s = h.snaps[i];
+      if (s.busy >= hi) continue;
+      let last: number | null = null;
+      this.mode = 'replay';
+      try {
+        this.sync();
+        h.restore(s);
+        m.cpu.breakpoints.clear();
+        for (const a of addrs) m.cpu.breakpoints.add(a >>> 0);
+        while (this.busy() < hi && !m.stopReason) {
+          const r = m.run(h.bound(h.busyBudget(hi - this.busy())));
+          this.afterRun();
+          if (r.kind === 'idle') break;
+          if (r.kind === 'breakpoint' && this.busy() < hi && pred()) last = this.busy();
+        }
+      } finally {
+        this.mode = 'live';
+        this.sync();
+      }
+      if (last !== null) return last;
+      hi = s.busy;
+    }
+    return null;
+  }
+
+  /**
+   * Re-runs history from snapshot `s` up to busy count `hi`, silently, calling `visit` before each
+   * instruction (the machine single-steps: slow, so only over short stretches).
+   */
+  private walkHistory(s: Snap, hi: number, visit: (busy: number, eip: number) => void): void {
+    const h = this.history, m = this.m;
+    const listener = (eip: number) => visit(m.clock - m.idleClock, eip >>> 0);
+    const step = hooks(m).step;
+    this.mode = 'replay';
+    step.add(listener);
+    try {
+      this.sync();
+      h.restore(s);
+      while (this.busy() < hi && !m.stopReason) {
+        const r = m.run(h.bound(h.busyBudget(hi - this.busy())));
+        this.afterRun();
+        if (r.kind === 'idle') break;
+      }
+    } finally {
+      step.remove(listener);
+      this.mode = 'live';
+    }
+  }
+
+  /**
+   * Classifies moments for reverse-step and reverse-next: the source line a moment is in, as a
+   * key that also tells the function's frame apart (its EBP) — or null for moments that do not
+   * count (another address space or ring, code without lines, a prologue; for `over`, any other
+   * function or frame than the current one).
+   */
+  private lineClassifier(over: boolean): (eip: number) => { key: number; start: boolean } | null {
+    const m = this.m, st = m.cpu.state, regs = m.cpu.regs;
+    const cr3 = st[S.CR3] >>> 0, cpl = st[S.CPL];
+    const focus = this.focusProgram();
+    const top = this.topFrame();
+    const f0 = top.func ? top.func.addr : -1, ebp0 = regs[5] >>> 0;
+    const info = new Map<number, { fn: number; compiled: boolean; line: string; start: boolean } | null>();
+    const keys = new Map<string, number>();
+    const lookup = (pc: number) => {
+      let x = info.get(pc);
+      if (x !== undefined) return x;
+      const p = pc >= KERNBASE || this.kernel.sectionAt(pc) ? this.kernel : focus && focus.sectionAt(pc) ? focus : null;
+      const fn = p?.functionAt(pc);
+      const row = p?.lineAt(pc);
+      x = p && fn && row && pc >= p.afterPrologue(fn)
+        ? { fn: fn.addr, compiled: p.isCompiled(fn), line: `${row.file}:${row.line}`, start: p.isLineStart(pc) }
+        : null;
+      info.set(pc, x);
+      return x;
+    };
+    return (eip) => {
+      if ((st[S.CR3] >>> 0) !== cr3 || st[S.CPL] !== cpl) return null;
+      const x = lookup(eip);
+      if (!x) return null;
+      const ebp = x.compiled ? regs[5] >>> 0 : 0;
+      if (over && (x.fn !== f0 || (x.compiled && ebp !== ebp0))) return null;
+      const k = `${x.fn}/${ebp}/${x.line}`;
+      let key = keys.get(k);
+      if (key === undefined) { key = keys.size; keys.set(k, key); }
+      return { key, start: x.start };
+    };
+  }
+
+  /**
+   * reverse-step (`over` false) and reverse-next (`over` true): back to the start of the source
+   * line before this one — or of this one when the pc is in its middle — as gdb goes: the moments
+   * that count (lineClassifier) form runs of one line each; the target is the first moment of the
+   * run before the current one (of the current run when it did not begin here), passing over runs
+   * that began in the middle of their line (a return from a call). 'start' at the start of the
+   * history; 'limit' (the machine stays) when the line began more than REVERSE_LINE_LIMIT
+   * instructions ago.
+   */
+  reverseLine(over: boolean): 'ok' | 'start' | 'limit' {
+    const h = this.history;
+    const P = this.busy();
+    if (P <= h.first.busy) return 'start';
+    const classify = this.lineClassifier(over);
+    const here = classify(this.m.cpu.eip >>> 0);
+    const LIMIT = REVERSE_LINE_LIMIT;
+    let idx = h.snaps.length - 1;
+    while (idx > 0 && h.snaps[idx].busy >= P) idx--;
+    for (;;) {
+      const snap = h.snaps[idx];
+      const busy: number[] = [], key: number[] = [], start: boolean[] = [];
+      this.walkHistory(snap, P, (b, eip) => {
+        if (b >= P || (busy.length && busy[busy.length - 1] === b)) return;
+        const c = classify(eip);
+        if (c) { busy.push(b); key.push(c.key); start.push(c.start); }
+      });
+      if (here) { busy.push(P); key.push(here.key); start.push(here.start); }
+      const runStart = (i: number) => { while (i > 0 && key[i - 1] === key[i]) i--; return i; };
+      let j = -1;
+      const n = busy.length;
+      if (n) {
+        if (here) {
+          const cur = runStart(n - 1);
+          j = cur < n - 1 ? cur : n - 2 >= 0 ? runStart(n - 2) : -1;
+        } else {
+          j = runStart(n - 1);
+        }
+        while (j > 0 && !start[j]) j = runStart(j - 1);
+      }
+      // A run that begins with the window may have begun before it: look further back.
+      if (j > 0 || (j === 0 && idx === 0)) { this.goTo(busy[j]); return 'ok'; }
+      if (idx === 0) { this.goTo(h.first.busy); return 'start'; }
+      if (P - h.snaps[idx - 1].busy > LIMIT) {
+        this.goTo(j === 0 ? busy[0] : P);
+        return j === 0 ? 'ok' : 'limit';
+      }
+      idx--;
+    }
+  }
+
+  /** The addresses of the call (or `int`) instructions that would end just before `addr`. */
+  callsBefore(addr: number, mnemonic: 'call' | 'int'): number[] {
+    const found: number[] = [];
+    for (let len = 1; len <= 12; len++) {
+      const a = (addr - len) >>> 0;
+      const d = this.decodeAt(a);
+      if (d && d.length === len && d.form.mnemonic === mnemonic) found.push(a);
+    }
+    return found;
+  }
+
+  /**
+   * reverse-nexti: one unit back — or, when that lands in a function (or a system call) that
+   * returned to here, back to the call (the `int`) itself, as nexti went over it. False at the
+   * start of the history.
+   */
+  reverseNexti(): boolean {
+    const P = this.busy();
+    if (P <= this.history.first.busy) return false;
+    const pc = this.m.cpu.eip >>> 0, esp = this.m.cpu.regs[4] >>> 0, cr3 = this.m.cpu.state[S.CR3] >>> 0;
+    this.goTo(P - 1);
+    const d = this.decodeAt(this.m.cpu.eip >>> 0);
+    const mn = d?.form.mnemonic;
+    if (!d || (mn !== 'ret' && mn !== 'iretd')) return true;
+    const at = this.callsBefore(pc, mn === 'ret' ? 'call' : 'int');
+    if (!at.length) return true;
+    const imm = mn === 'ret' && d.operands[0]?.type === 'imm' ? d.operands[0].value : 0;
+    const before = (esp - imm) >>> 0;
+    const t = this.scanBack(at, () => (this.m.cpu.regs[4] >>> 0) === before && (this.m.cpu.state[S.CR3] >>> 0) === cr3);
+    if (t !== null) this.goTo(t);
+    return true;
+  }
+
+  /**
+   * reverse-finish: back to the call of the selected frame's function (the moment its caller was
+   * about to run the call). Null when the recorded history does not reach it.
+   */
+  reverseFinish(calls: number[], esp: number): boolean {
+    const cr3 = this.m.cpu.state[S.CR3] >>> 0;
+    const t = this.scanBack(calls, () => (this.m.cpu.regs[4] >>> 0) === esp && (this.m.cpu.state[S.CR3] >>> 0) === cr3);
+    if (t === null) { this.goTo(this.history.first.busy); return false; }
+    this.goTo(t);
+    return true;
+  }
+
   // ---- describing where the machine is --------------------------------------------------------
 
   /** The frame line: `pagefault (tf=0x..., user=true) at kernel/trap.ts:111`. */
@@ -794,6 +1086,25 @@ export class Session implements Inspector {
   /** Frame 0. */
   topFrame(): Frame {
     return unwind(this, 1)[0];
+  }
+
+  /** The selected frame's level (`frame N`, `up`, `down`): 0 once the machine has moved. */
+  selectedLevel(): number {
+    return this.selected.moves === this.moves ? this.selected.level : 0;
+  }
+
+  selectedFrame(): Frame {
+    const level = this.selectedLevel();
+    const frames = unwind(this, level + 1);
+    return frames[Math.min(level, frames.length - 1)];
+  }
+
+  /** Selects frame `level` (clamped to the frames there are); returns it. */
+  selectFrame(level: number): Frame {
+    const frames = unwind(this, level + 1);
+    const fr = frames[Math.min(level, frames.length - 1)];
+    this.selected = { level: fr.level, moves: this.moves };
+    return fr;
   }
 
   /** The location report of a stop: the frame line and the source line. */
@@ -866,7 +1177,13 @@ export class Session implements Inspector {
       case 'halted': return `\nThe machine stopped: the CPU halted with interrupts disabled at ${hex8(this.m.cpu.eip)}.\n`;
       case 'idle': return `\nThe CPU is halted and nothing can wake it (${hex8(this.m.cpu.eip)}, IF=${(this.m.cpu.state[S.FLAGS] & FL.IF) ? 1 : 0}).\n`;
       case 'limit': return `\nStopped after ${this.m.clock} instructions (--max-insns).\n${this.where()}`;
-      case 'interrupt': return `\nProgram received signal SIGINT, Interrupt.\n${this.where()}`;
+      case 'interrupt': return `\n${stop.why ?? 'Program received signal SIGINT, Interrupt.'}\n${this.where()}`;
+      case 'syscall-return': {
+        const b = stop.bp;
+        b.hits++;
+        const src = this.sourceText(this.m.cpu.eip);
+        return `\nCatchpoint ${b.num} (returned from syscall ${this.syscalls.get(stop.num) ?? stop.num}), ${this.frameText(this.topFrame())}\n` + (src ? src + '\n' : '');
+      }
       case 'waiting': return `\nThe guest is idle, waiting for console input (type it with: send "TEXT\\r").\n${this.where()}`;
       case 'not-running': return 'The program is not being run.\n';
     }
