@@ -48,5 +48,7 @@ export async function clientFiles(): Promise<ClientFiles> {
     try { renameSync(tmp, OUT); } catch { rmSync(tmp, { recursive: true, force: true }); }
     rmSync(old, { recursive: true, force: true });
   }
+  // esbuild's service process (this build's, or the launcher's) is not needed while the server runs.
+  (await import('esbuild')).stop();
   return { js: readFileSync(join(OUT, 'main.js')), css: readFileSync(join(OUT, 'main.css')) };
 }

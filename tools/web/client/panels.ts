@@ -150,10 +150,15 @@ export function formatNumber(v: number): string {
 
 const hex8 = (v: number) => '0x' + (v >>> 0).toString(16).padStart(8, '0');
 
-/** The fault log: one line per #PF, newest at the bottom. */
+/**
+ * The fault log: one line per #PF, newest at the bottom; the last few that killed their process
+ * stay above it, so that a flood of served faults does not hide them.
+ */
 export class FaultLog {
   static readonly LINES = 400;
+  static readonly KILLED_LINES = 3;
   private readonly list = element<HTMLOListElement>('faultlog');
+  private readonly killedList = element<HTMLOListElement>('faultlog-killed');
   private readonly summary = element('faultlog-summary');
   private killed = 0;
 
@@ -166,8 +171,14 @@ export class FaultLog {
       addr.className = 'addr';
       addr.textContent = hex8(f.addr);
       li.append(`${who} `, addr, ` ${f.kind}, ip ${hex8(f.eip)} → ${outcomeText(f.outcome)}`);
-      if (typeof f.outcome === 'number') { li.className = f.outcome === 11 ? 'segv' : 'killed'; this.killed++; }
       this.list.appendChild(li);
+      if (typeof f.outcome === 'number') {
+        li.className = f.outcome === 11 ? 'segv' : 'killed';
+        this.killed++;
+        this.killedList.appendChild(li.cloneNode(true));
+        if (this.killedList.childElementCount > FaultLog.KILLED_LINES) this.killedList.firstElementChild!.remove();
+        this.killedList.hidden = false;
+      }
     }
     while (this.list.childElementCount > FaultLog.LINES) this.list.firstElementChild!.remove();
     if (stick) this.list.scrollTop = this.list.scrollHeight;
