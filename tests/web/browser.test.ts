@@ -1,13 +1,14 @@
 // `toy86 web` in a real browser (issue 8): Debian's Chromium driven by playwright-core against the
 // server started as a user would (`toy86 web --mem 2M --max-sessions 1`). The page loads and the
-// shell's prompt appears in xterm.js; `ls /bin` lists the programs; memhog moves the frame grid
-// and the swap chart; a segmentation fault run from the shell is in the fault log; the page is
-// photographed into docs/web.png. The server listens on 127.0.0.1 only, refuses a page beyond
-// --max-sessions with a clear message, and leaves no child process behind when a page closes or
-// when it stops (the processes are counted from /proc). Every wait is for a condition.
+// shell's prompt appears in xterm.js; `ls /bin` lists the programs; a resize of the page reaches
+// the machine's terminal; memhog moves the frame grid and the swap chart; a segmentation fault run
+// from the shell is in the fault log; the page is photographed into docs/web.png. The server
+// listens on 127.0.0.1 only, refuses a page beyond --max-sessions with a clear message, and leaves
+// no child process behind when a page closes or when it stops (the processes are counted from
+// /proc). Every wait is for a condition.
 
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, dirname } from 'node:path';
@@ -135,6 +136,21 @@ describe.skipIf(!existsSync(CHROMIUM))('toy86 web in Chromium', () => {
     expect(await page.locator('#flags').innerText()).toBe('toy86 boot --mem 2M');
   });
 
+  it('a resize of the page resizes the machine\'s terminal', async () => {
+    // The pseudo-terminal's size, as the machine's process sees it (its stdin is the pty).
+    const [machine] = machines(server.proc.pid!);
+    const size = () => execFileSync('stty', ['-F', `/proc/${machine}/fd/0`, 'size']).toString().trim();
+    const before = size();
+    await page.setViewportSize({ width: 1100, height: 700 });
+    await until('the terminal has a new size', () => size() !== before);
+    const [rows, cols] = size().split(' ').map(Number);
+    const [rows0, cols0] = before.split(' ').map(Number);
+    expect(rows).toBeLessThan(rows0);
+    expect(cols).toBeLessThan(cols0);
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await until('the terminal has its first size again', () => size() === before);
+  });
+
   it('memhog fills the frame grid and moves the swap chart', async () => {
     // The views are live: snapshots arrive, and the frame table has been read.
     await expect.poll(() => page.locator('body').getAttribute('data-snapshots').then(Number), { timeout: LONG }).toBeGreaterThan(2);
@@ -144,13 +160,13 @@ describe.skipIf(!existsSync(CHROMIUM))('toy86 web in Chromium', () => {
     const gridBefore = await pixels(page, 'frames');
     const swapChartBefore = await pixels(page, 'chart-swap');
     expect(free).toBeGreaterThan(100);
-    await typeCommand(page, 'memhog 6M 1');
+    await typeCommand(page, 'memhog 8M 1');
     // While it runs, its pages take the free frames (a snapshot every 250 ms shows it).
     await page.waitForFunction(`Number(document.querySelector('#frames-legend li[data-key="user"]')?.getAttribute('data-value')) >= ${userBefore + free / 2}`,
       null, { timeout: LONG, polling: 'raf' });
     const gridDuring = await pixels(page, 'frames');
     expect(gridDuring).not.toBe(gridBefore);
-    await expect.poll(() => screen(page), { timeout: LONG }).toMatch(/memhog \d+: 6144 KiB checked 1 times/);
+    await expect.poll(() => screen(page), { timeout: LONG }).toMatch(/memhog \d+: 8192 KiB checked 1 times/);
     await expect.poll(() => legend(page, 'swap-legend', 'pswpout'), { timeout: LONG }).toBeGreaterThan(swapOutBefore + 1000);
     expect(await legend(page, 'swap-legend', 'pswpin')).toBeGreaterThan(0);
     expect(await pixels(page, 'chart-swap')).not.toBe(swapChartBefore);
