@@ -160,10 +160,14 @@ export async function boot(o: BootOptions): Promise<number> {
   const flush = () => {
     if (outBuf.length) { writeSync(1, Uint8Array.from(outBuf)); outBuf.length = 0; }
   };
+  const debugcon = (b: number) => { writeSync(debugFd, Uint8Array.of(b)); };
+  // Where the machine's output goes: here, or to the debugger after Ctrl-A c (tools/debugger/monitor.ts).
+  let serialTo = (b: number) => { outBuf.push(b); if (outBuf.length >= 4096) flush(); };
+  let debugTo = debugcon;
   const { machine: m, image } = createMachine(o, {
     // (Node's raw mode keeps the terminal's own "\n" to "\r\n" output translation on.)
-    serial: (b) => { outBuf.push(b); if (outBuf.length >= 4096) flush(); },
-    debug: (b) => writeSync(debugFd, Uint8Array.of(b)),
+    serial: (b) => serialTo(b),
+    debug: (b) => debugTo(b),
   });
   const maxInsns = o.maxInsns !== undefined ? parseCount(o.maxInsns, '--max-insns') : Infinity;
   // --trace: one line per event to --trace-file or stderr (tools/debugger/trace.ts).
@@ -202,9 +206,9 @@ export async function boot(o: BootOptions): Promise<number> {
     }
     stats = web.reportStats(m, socket);
   }
-  let quit = false;
+  let quit = false, monitor = false;
   let wake: (() => void) | null = null;
-  const con = new HostConsole(m, { onQuit: () => { quit = true; wake?.(); }, onInput: () => wake?.() });
+  const con = new HostConsole(m, { onQuit: () => { quit = true; wake?.(); }, onInput: () => wake?.(), onMonitor: () => { monitor = true; wake?.(); } });
   con.open();
   try {
     const CHUNK = 20_000_000;
@@ -213,6 +217,17 @@ export async function boot(o: BootOptions): Promise<number> {
       const r = m.run(Math.min(CHUNK, maxInsns - m.clock));
       flush();
       if (quit) return 0;
+      if (monitor && !m.stopReason) {
+        // Ctrl-A c: the step/trace console takes the machine over from here.
+        con.deliver();
+        const { runMonitor } = await import('./debugger/monitor.js');
+        const program = /(?:^|\s)init=\/bin\/(\S+)/.exec(o.append ?? '')?.[1];
+        return await runMonitor({
+          machine: m, console: con, debugcon,
+          target: { kernel: readInput(o.kernel, 'kernel'), kernelPath: o.kernel, disk: image?.data ?? null, append: o.append, maxInsns, program },
+          route: (serial, debug) => { serialTo = serial; debugTo = debug; },
+        });
+      }
       if (r.kind === 'limit') {
         if (m.clock >= maxInsns) { endTrace(); process.stderr.write(describeStop(m, r) + '\n'); return exitCode(r); }
         await new Promise<void>((res) => setImmediate(res)); // let input arrive

@@ -12,12 +12,17 @@ const CLI = join(ROOT, 'tools', 'toy86.mjs');
 
 /** A shell in a pty that runs toy86 boot, then prints the terminal's mode. */
 class Terminal {
-  out = '';
+  /** What the terminal received. */
+  raw = '';
   private p: pty.IPty;
+  /** What it shows, roughly: without the cursor and erase sequences of line editing, CR LF as one. */
+  get out(): string {
+    return this.raw.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r+\n/g, '\r\n');
+  }
   exited: Promise<number>;
   constructor() {
-    this.p = pty.spawn('/bin/sh', ['-c', `"${process.execPath}" "${CLI}" boot; echo "toy86 exited $?"; stty -a`], { cols: 100, rows: 30, cwd: ROOT, env: process.env as Record<string, string> });
-    this.p.onData((d) => { this.out += d; });
+    this.p = pty.spawn('/bin/sh', ['-c', `"${process.execPath}" "${CLI}" boot; echo "toy86 exited $?"; stty -a`], { cols: 200, rows: 30, cwd: ROOT, env: process.env as Record<string, string> });
+    this.p.onData((d) => { this.raw += d; });
     this.exited = new Promise((resolve) => this.p.onExit((e) => resolve(e.exitCode)));
   }
   type(s: string): void { this.p.write(s); }
@@ -31,6 +36,15 @@ class Terminal {
   /** What arrived after `mark`. */
   since(mark: number): string { return this.out.slice(mark); }
   kill(): void { try { this.p.kill(); } catch { /* gone */ } }
+  /** toy86 ended with code 0 and the terminal is cooked again: canonical input and echo on. */
+  async endsRestored(): Promise<void> {
+    await this.until(/toy86 exited 0/);
+    await this.until(/speed \d+ baud/);
+    const mode = this.out.slice(this.out.indexOf('toy86 exited 0'));
+    expect(mode).toMatch(/(^|\s)icanon(\s|$)/m);
+    expect(mode).toMatch(/(^|\s)echo(\s|$)/m);
+    expect(await this.exited).toBe(0);
+  }
 }
 
 describe('the console in a terminal', () => {
@@ -55,13 +69,73 @@ describe('the console in a terminal', () => {
       await t.until('C-a x');
       expect(t.since(mark)).toMatch(/C-a h +print this help/);
       t.type('\x01x');
-      await t.until(/toy86 exited 0/);
-      await t.until(/speed \d+ baud/);
-      const mode = t.out.slice(t.out.indexOf('toy86 exited 0'));
-      // Cooked again: canonical input and echo on.
-      expect(mode).toMatch(/(^|\s)icanon(\s|$)/m);
-      expect(mode).toMatch(/(^|\s)echo(\s|$)/m);
-      expect(await t.exited).toBe(0);
+      await t.endsRestored();
+    } finally {
+      t.kill();
+    }
+  }, 120_000);
+
+  it('Ctrl-A c drops into the step/trace console on the live machine and back; quit ends toy86', async () => {
+    const t = new Terminal();
+    try {
+      await t.until('$ ');
+      let mark = t.out.length;
+      t.type('\x01c');
+      await t.until('(toy86) ');
+      // Where the machine stopped, as gdb reports an interrupt.
+      expect(t.since(mark)).toMatch(/Stopped by Ctrl-A c\.\r\n(0x[0-9a-f]{8} in )?\w+ \(.*\) at /);
+      mark = t.out.length;
+      t.type('info registers\r');
+      await t.until(/tr {13}0x[0-9a-f]+ +0x[0-9a-f]+\r\n\(toy86\) $/);
+      expect(t.since(mark)).toMatch(/eax {12}0x[0-9a-f]+/);
+      expect(t.since(mark)).toMatch(/cr3 {12}0x[0-9a-f]+ +\[ PDBR=0x[0-9a-f]+ \]/);
+      mark = t.out.length;
+      t.type('info tlb\r');
+      await t.until(/set way  linear    physical  flags[\s\S]*\(toy86\) $/);
+      expect(t.since(mark)).toMatch(/^info tlb\r\nTLB: 64 entries in 16 sets of 4 ways/);
+      // A breakpoint on exec: the shell's next command stops there.
+      t.type('break exec\r');
+      await t.until(/Breakpoint 1 at 0x[0-9a-f]+: file kernel\/exec.ts, line \d+\.\r\n\(toy86\) $/);
+      mark = t.out.length;
+      t.type('continue\r');
+      await t.until('Continuing.');
+      t.type('echo hello\r');
+      await t.until(/Breakpoint 1, exec \(p=0x[0-9a-f]+, ino=\d+, argv=0x[0-9a-f]+, argc=2\) at kernel\/exec.ts:\d+[\s\S]*\(toy86\) $/);
+      t.type('delete\r');
+      await t.until(/delete\r\n\(toy86\) $/);
+      // Ctrl-A c at the prompt goes back, as continue does: the command finishes.
+      mark = t.out.length;
+      t.type('\x01c');
+      await t.until(/hello\r\n\$ $/);
+      expect(t.since(mark)).toContain('continue\r\nContinuing.\r\n');
+      // The console works as before, and Ctrl-A h lists the new key.
+      mark = t.out.length;
+      t.type('ls /bin\r');
+      await t.until(/memhog\r\n[\s\S]*\$ $/);
+      mark = t.out.length;
+      t.type('\x01h');
+      await t.until('C-a C-a');
+      expect(t.since(mark)).toMatch(/C-a c +switch between the console and the step\/trace console/);
+      // Back in, and quit: toy86 ends (0, as Ctrl-A x), the terminal's mode restored.
+      t.type('\x01c');
+      await t.until(/\(toy86\) $/);
+      t.type('quit\r');
+      await t.endsRestored();
+    } finally {
+      t.kill();
+    }
+  }, 120_000);
+
+  it('Ctrl-A x from the step/trace console ends toy86 and restores the terminal', async () => {
+    const t = new Terminal();
+    try {
+      await t.until('$ ');
+      t.type('\x01c');
+      await t.until('(toy86) ');
+      t.type('x/4xw $esp\r');
+      await t.until(/x\/4xw \$esp\r\n0x[0-9a-f]+( <[^>]+>)?:(\t0x[0-9a-f]{8}){4}\r\n\(toy86\) $/);
+      t.type('\x01x');
+      await t.endsRestored();
     } finally {
       t.kill();
     }
