@@ -224,6 +224,15 @@ describe.skipIf(!existsSync(CHROMIUM))('toy86 web in Chromium', () => {
     expect(machines(server.proc.pid!)).toHaveLength(1);
   });
 
+  it('a machine that powers off ends its session; the page says so', async () => {
+    const [child] = machines(server.proc.pid!);
+    await typeCommand(page, 'exit 3');
+    await expect.poll(() => page.locator('#status').innerText(), { timeout: LONG }).toBe('the machine stopped (exit code 3): reload for a new one');
+    await until('the machine that powered off is reaped', () => machines(server.proc.pid!).length === 0 && !existsSync(`/proc/${child}`));
+    await page.reload();
+    await expect.poll(() => screen(page), { timeout: LONG }).toMatch(/\n\$$/);
+  });
+
   it('stopping the server ends every machine and exits 0', async () => {
     expect(machines(server.proc.pid!)).toHaveLength(1);
     const children = descendants(server.proc.pid!);
