@@ -211,6 +211,8 @@ export async function main(argv: string[]): Promise<void> {
       }))
     .command('web', 'serve the browser terminal on 127.0.0.1: a machine per page (xterm.js), with live views of its memory (docs/web.md)',
       (y) => machineFlags(y).option('kernel', { type: 'string', describe: 'ELF32 kernel to load (as QEMU -kernel)' })
+        // Each page's machine has its own terminal, and keeps its disk writes in memory.
+        .hide('trace').hide('trace-file').hide('debugcon').hide('snapshot')
         .option('port', { type: 'string', describe: 'the port on 127.0.0.1 (default: a free one)' })
         .option('max-sessions', { type: 'string', describe: 'machines that may run at once, one per page (default 4)' }),
       async (a) => guarded('web', async () => {
