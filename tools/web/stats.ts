@@ -52,6 +52,9 @@ export function connectStats(path: string): Promise<Socket> {
 
 interface PendingFault { record: FaultRecord; proc: number }
 
+/** A process's page directory (physical) and the parts of its regions that come from a file. */
+interface FileBacked { pgdir: number; regions: { start: number; fileEnd: number }[] }
+
 /**
  * Watches a machine running toy86's kernel: `sample()` gives a snapshot (and the faults settled
  * since the last one), `stop()` takes the hooks away.
@@ -195,16 +198,16 @@ export class StatsReporter {
     return Buffer.from(out.buffer).toString('latin1');
   }
 
-  /** Each process's file-backed regions (pid → its page directory and regions with an inode). */
-  private fileRegions(): Map<number, { pgdir: number; regions: { start: number; fileEnd: number }[] }> {
-    const out = new Map<number, { pgdir: number; regions: { start: number; fileEnd: number }[] }>();
+  /** Each process's file-backed regions, by pid. */
+  private fileRegions(): Map<number, FileBacked> {
+    const out = new Map<number, FileBacked>();
     const tab = this.symbol('regiontab', 'proc.ts');
     if (tab === null) return out;
     let procs: ProcInfo[];
     try { procs = this.views.procs(); } catch (e) { if (e instanceof DebugError) return out; throw e; }
     for (const p of procs) {
       if (!p.pgdir) continue;
-      const regions: { start: number; fileEnd: number }[] = [];
+      const regions: FileBacked['regions'] = [];
       for (let i = 0; i < NREGION; i++) {
         const r = tab + (p.slot * NREGION + i) * REGION.size;
         if (this.k.u32(r + REGION.kind) === 0 || this.k.u32(r + REGION.ino) === 0) continue;
@@ -217,7 +220,7 @@ export class StatsReporter {
   }
 
   /** Does the page at va hold the file's bytes, unwritten (kernel/swap.ts drops such a page)? */
-  private cleanFilePage(proc: { pgdir: number; regions: { start: number; fileEnd: number }[] } | undefined, va: number): boolean {
+  private cleanFilePage(proc: FileBacked | undefined, va: number): boolean {
     if (!proc || !proc.regions.some((r) => va >= r.start && va < r.fileEnd)) return false;
     return (this.views.pte(proc.pgdir, va) & PTE_D) === 0;
   }
@@ -248,7 +251,8 @@ export function reportStats(m: Machine, socket: Socket, intervalMs = 250): { clo
       clearInterval(timer);
       send();
       reporter.stop();
-      socket.end();
+      // Flushed, then closed: a listener that keeps its end open does not hold the process.
+      socket.end(() => socket.destroy());
     },
   };
 }
