@@ -301,6 +301,8 @@ async function vmlabBenchmarks(): Promise<VmlabResult[]> {
 /** Runs every benchmark; prints the table; writes results.json. Returns the exit code. */
 export async function runBenchmarks(o: { runs: number; one?: string }): Promise<number> {
   const runs = Math.max(1, Math.floor(o.runs));
+  // `toy86 bench --one debugger`: the step/trace console's benchmarks alone (tools/bench/debugger.ts).
+  if (o.one === 'debugger') return (await import('./debugger.js')).debuggerOnly(runs);
   if (o.one !== undefined) {
     const b = BENCHMARKS.find((x) => x.name === o.one);
     if (!b) throw new Error(`no benchmark named ${o.one}`);
@@ -318,6 +320,12 @@ export async function runBenchmarks(o: { runs: number; one?: string }): Promise<
     results.push(JSON.parse(last) as BenchResult);
     process.stdout.write(`${b.what}: done\n`);
   }
+  // The step/trace console's (tools/bench/debugger.ts), in a process of its own as well.
+  const dbg = spawnSync(process.execPath, [join(ROOT, 'tools', 'toy86.mjs'), 'bench', '--one', 'debugger', '--runs', String(runs)], { encoding: 'utf8' });
+  const dbgLast = dbg.stdout.trim().split('\n').pop() ?? '';
+  if (dbg.status !== 0 || !dbgLast.startsWith('{')) throw new Error(`the debugger's benchmarks failed: ${dbg.stderr || dbg.stdout}`);
+  const debuggerResult = JSON.parse(dbgLast) as import('./debugger.js').DebuggerResult;
+  process.stdout.write('the step/trace console: done\n');
 
   // Compiled code against the same programs written by hand (instruction counts are exact:
   // one run each).
@@ -379,12 +387,14 @@ export async function runBenchmarks(o: { runs: number; one?: string }): Promise<
     'user pages; faults include first touches (the kernel: its not-present faults on user pages)',
     `${pad('', 36)}${pad('frames', 8)}${['FIFO', 'LRU', 'CLOCK', 'OPT'].map((p) => pad(p, 7)).join('')}| kernel: ${['clock', 'fifo', 'aging'].map((p) => pad(p, 7)).join('')}`.trimEnd(),
     ...vmlab.map((v) => `${pad(`(q) ${v.workload}, ${v.memMiB} MiB RAM`, 36)}${pad(String(v.frames), 8)}${['FIFO', 'LRU', 'CLOCK', 'OPT'].map((p) => pad(String(v.simulated[p]), 7)).join('')}|         ${['clock', 'fifo', 'aging'].map((p) => pad(String(v.kernel[p]), 7)).join('')}`.trimEnd()),
+    '',
+    ...(await import('./debugger.js')).debuggerTable(debuggerResult),
   ];
   process.stdout.write(lines.join('\n') + '\n');
   const out = join(ROOT, 'tools', 'bench', 'results.json');
   writeFileSync(out, JSON.stringify({
     date: new Date().toISOString(), node: process.versions.node, runs, results,
-    pagingRatio: ring3.mips / integer.mips, compiled, kernel, swap, vmlab,
+    pagingRatio: ring3.mips / integer.mips, compiled, kernel, swap, vmlab, debugger: debuggerResult,
   }, null, 2) + '\n');
   process.stdout.write(`wrote ${out}\n`);
   return 0;

@@ -1,5 +1,6 @@
 // Time travel (docs/debugger.md, "Reverse execution"): snapshots of the whole machine taken every
-// `interval` instructions executed (idle time does not count) as it runs, and a log of everything that came from outside the guest —
+// `interval` instructions executed (idle time does not count; by default a quarter of the RAM's
+// size in bytes, defaultInterval) as it runs, and a log of everything that came from outside the guest —
 // console input, and the debugger's own writes to registers and memory — each with the
 // instruction count at which it happened (SPEC §2.7). Any earlier moment is reached by restoring
 // the nearest snapshot before it and running forward, delivering the logged events at their
@@ -28,6 +29,16 @@ export interface Snap {
   state: Snapshot;
 }
 
+/**
+ * The default instructions between snapshots: a quarter of the RAM's size in bytes (4,194,304 for
+ * 16 MiB), at least 200,000. A snapshot copies the RAM (about 0.6 ms for 16 MiB); the interpreter
+ * runs about 250 M instructions a second, so the copies cost a run about 4% whatever the size,
+ * and going back restores one and runs at most an interval forward (about 17 ms for 16 MiB).
+ */
+export function defaultInterval(memSize: number): number {
+  return Math.max(200_000, Math.floor(memSize / 4));
+}
+
 export class History {
   readonly events: LogEvent[] = [];
   /** Events the machine's current state includes. */
@@ -37,6 +48,8 @@ export class History {
   frontier = 0;
   frontierBusy = 0;
   readonly maxSnaps: number;
+  /** A dropped snapshot whose memory buffer the next one reuses (Machine.snapshot). */
+  private spare: Snapshot | null = null;
 
   /**
    * setRegister applies a logged register write; restored() is called after a snapshot is
@@ -62,10 +75,11 @@ export class History {
 
   private take(): void {
     const m = this.m;
-    const snap: Snap = { clock: m.clock, busy: this.busy(), canonical: !m.cpu.state[S.HALTED], applied: this.applied, state: m.snapshot() };
     let i = this.snaps.length;
-    while (i > 0 && this.snaps[i - 1].clock > snap.clock) i--;
-    if (i > 0 && this.snaps[i - 1].clock === snap.clock && this.snaps[i - 1].applied === snap.applied) return;
+    while (i > 0 && this.snaps[i - 1].clock > m.clock) i--;
+    if (i > 0 && this.snaps[i - 1].clock === m.clock && this.snaps[i - 1].applied === this.applied) return;
+    const snap: Snap = { clock: m.clock, busy: this.busy(), canonical: !m.cpu.state[S.HALTED], applied: this.applied, state: m.snapshot(this.spare ?? undefined) };
+    this.spare = null;
     this.snaps.splice(i, 0, snap);
     this.thin();
   }
@@ -82,7 +96,7 @@ export class History {
         if (c < cost) { cost = c; best = i; }
       }
       if (best < 0) break;
-      this.snaps.splice(best, 1);
+      this.spare = this.snaps.splice(best, 1)[0].state;
     }
   }
 
@@ -124,7 +138,7 @@ export class History {
   truncate(): void {
     const now = this.m.clock;
     this.events.splice(this.applied);
-    for (let i = this.snaps.length - 1; i > 0; i--) if (this.snaps[i].clock > now) this.snaps.splice(i, 1);
+    for (let i = this.snaps.length - 1; i > 0; i--) if (this.snaps[i].clock > now) this.spare = this.snaps.splice(i, 1)[0].state;
     this.frontier = now;
     this.frontierBusy = this.busy();
   }

@@ -11,7 +11,7 @@ import type { DiskFault } from '../../emulator/devices/disk.js';
 import { parseImage } from '../mkdisk/fs.js';
 import { Program, sourceLine, sourceLines, fileMatches, isCode, type Sym } from './symbols.js';
 import { DebugError, KERNBASE, hex, hex8, readVirtN, virtWrites } from './memory.js';
-import { History } from './history.js';
+import { History, defaultInterval } from './history.js';
 import { KernelViews, type ProcInfo } from './kernelviews.js';
 import { unwind, frameArgs, decodeAt, trapText, vectorName, type Frame, type Inspector } from './frames.js';
 import { evaluate, fit, tsType, T, type EvalContext, type Value } from './expr.js';
@@ -58,7 +58,7 @@ export interface SessionIO {
 }
 
 export interface SessionOptions {
-  /** Instructions between snapshots (default 200,000). */
+  /** Instructions between snapshots (default: history.ts, defaultInterval). */
   snapshotInterval?: number;
   /** Memory the snapshots may take (default 256 MiB). */
   snapshotBytes?: number;
@@ -203,7 +203,7 @@ export class Session implements Inspector {
     this.maxInsns = target.maxInsns ?? Infinity;
     this.views = new KernelViews(m, this.kernel, (a) => this.angle(a));
     this.history = new History(m, (name, v) => this.applyRegister(name, v), () => this.slowWatchedPages(true),
-      opts.snapshotInterval ?? 200_000, opts.snapshotBytes ?? 256 * 1024 * 1024);
+      opts.snapshotInterval ?? defaultInterval(m.memSize), opts.snapshotBytes ?? 256 * 1024 * 1024);
     this.history.start();
     m.cpu.stopOnException = (info) => this.mode !== 'replay' && this.catchpointFor(info) !== null;
     if (target.disk) {
