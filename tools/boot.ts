@@ -57,7 +57,8 @@ export interface BootOptions {
   stats?: string;
 }
 
-function readInput(path: string, what: string): Uint8Array {
+/** A file a command reads (a kernel, a program, a disk), or one clear line about why not. */
+export function readInput(path: string, what: string): Uint8Array {
   try {
     return readFileSync(path);
   } catch (e) {

@@ -5,14 +5,13 @@
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, basename } from 'node:path';
-import { UserError } from './boot.js';
+import { UserError, readInput } from './boot.js';
+import { parseImage } from './mkdisk/fs.js';
+import { buildImage } from './mkdisk/build.js';
 
-/** The program's executable image. */
-async function build(program: string): Promise<Uint8Array> {
-  let bytes: Uint8Array;
-  try { bytes = readFileSync(program); } catch (e) {
-    throw new UserError(`${program}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, 1);
-  }
+/** The program's executable image: built from a .ts or .s source, or read as it is (run and debug run). */
+export async function buildProgram(program: string): Promise<Uint8Array> {
+  const bytes = readInput(program, 'program');
   if (program.endsWith('.ts') || program.endsWith('.s')) {
     const { buildProgram } = await import('./userland.js');
     return buildProgram([program]);
@@ -23,16 +22,23 @@ async function build(program: string): Promise<Uint8Array> {
   return bytes;
 }
 
-/** The disk: the default disk's files and this program as /bin/NAME. */
-async function disk(name: string, program: Uint8Array): Promise<Uint8Array> {
-  const { defaultDisk } = await import('./images.js');
-  const { parseImage } = await import('./mkdisk/fs.js');
-  const { buildImage } = await import('./mkdisk/build.js');
-  const base = parseImage(readFileSync(await defaultDisk()));
-  const files = base.walk().filter((e) => e.inode.type === 'file' && e.path !== `/bin/${name}`)
-    .map((e) => ({ path: e.path, data: base.readFile(e.path), mode: e.inode.mode }));
+/** The disk of `run`: the base disk's files and the program as /bin/NAME (with swapBytes of swap, default 32 MiB). */
+export function runDisk(base: Uint8Array, name: string, program: Uint8Array, swapBytes?: number): Uint8Array {
+  const fs = parseImage(base);
+  const files = fs.walk().filter((e) => e.inode.type === 'file' && e.path !== `/bin/${name}`)
+    .map((e) => ({ path: e.path, data: fs.readFile(e.path), mode: e.inode.mode }));
   files.push({ path: `/bin/${name}`, data: program, mode: 0o755 });
-  return buildImage({ files });
+  return buildImage(swapBytes !== undefined ? { files, swapBytes } : { files });
+}
+
+/** The name of the program on the disk (/bin/NAME), from its file's name. */
+export function programName(program: string): string {
+  return basename(program).replace(/\.(ts|s|elf)$/, '').replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 27) || 'program';
+}
+
+/** The kernel command line's arguments, which cannot hold spaces. */
+export function checkArgs(args: string[]): void {
+  for (const a of args) if (/\s/.test(a) || a === '') throw new UserError(`an argument with a space or an empty argument cannot be passed on the kernel command line: '${a}'`, 2);
 }
 
 export interface RunOptions {
@@ -43,8 +49,13 @@ export interface RunOptions {
 }
 
 export async function runCommand(o: RunOptions): Promise<number> {
+  return asUserErrors(() => runInner(o));
+}
+
+/** Runs body, a failed build (of the default images, or of the program) becoming one clear line. */
+export async function asUserErrors<T>(body: () => Promise<T>): Promise<T> {
   try {
-    return await runInner(o);
+    return await body();
   } catch (e) {
     const { BuildError } = await import('./images.js');
     if (e instanceof BuildError) throw new UserError(e.message, 1);
@@ -57,14 +68,14 @@ export async function runCommand(o: RunOptions): Promise<number> {
 }
 
 async function runInner(o: RunOptions): Promise<number> {
-  const name = basename(o.program).replace(/\.(ts|s|elf)$/, '').replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 27) || 'program';
-  for (const a of o.args) if (/\s/.test(a) || a === '') throw new UserError(`an argument with a space or an empty argument cannot be passed on the kernel command line: '${a}'`, 2);
-  const image = await build(o.program);
+  const name = programName(o.program);
+  checkArgs(o.args);
+  const image = await buildProgram(o.program);
   const dir = mkdtempSync(join(tmpdir(), 'toy86-run-'));
   try {
     const diskPath = join(dir, 'disk.img');
-    writeFileSync(diskPath, await disk(name, image));
-    const { defaultKernel } = await import('./images.js');
+    const { defaultKernel, defaultDisk } = await import('./images.js');
+    writeFileSync(diskPath, runDisk(readFileSync(await defaultDisk()), name, image));
     const { boot } = await import('./boot.js');
     const append = [o.boot.append, `init=/bin/${name}`, ...(o.args.length ? ['--', ...o.args] : [])].filter(Boolean).join(' ');
     // --trace names the program's addresses with its own symbols.

@@ -3,11 +3,11 @@
 // reverse execution cannot take back a write to a file.
 
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { UserError, parseSize, parseCount, parseDiskFail } from '../boot.js';
+import { UserError, parseSize, parseCount, parseDiskFail, readInput } from '../boot.js';
+import { buildProgram, runDisk, programName, checkArgs, asUserErrors } from '../run.js';
 import type { DebugTarget } from './session.js';
-import { parseImage } from '../mkdisk/fs.js';
-import { buildImage } from '../mkdisk/build.js';
+
+export { runDisk };
 
 /** The machine flags of boot and run, as the command line gives them. */
 export interface MachineFlags {
@@ -18,16 +18,6 @@ export interface MachineFlags {
   maxInsns?: string;
   diskLatency?: string;
   diskFail?: string;
-}
-
-function readInput(path: string, what: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.code === 'EACCES' ? 'permission denied' : err.message;
-    throw new UserError(`cannot read ${what} '${path}': ${why}`, 1);
-  }
 }
 
 function machineFields(f: MachineFlags): Omit<DebugTarget, 'kernel' | 'kernelPath' | 'disk'> {
@@ -64,43 +54,14 @@ export async function bootTarget(f: MachineFlags & { kernel?: string; disk?: str
 
 /** `toy86 debug run PROGRAM [ARGS]`: the program built, on a fresh disk, as init. */
 export async function runTarget(f: MachineFlags & { program: string; args: string[] }): Promise<DebugTarget> {
-  const name = basename(f.program).replace(/\.(ts|s|elf)$/, '').replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 27) || 'program';
-  for (const a of f.args) if (/\s/.test(a) || a === '') throw new UserError(`an argument with a space or an empty argument cannot be passed on the kernel command line: '${a}'`, 2);
-  const { BuildError, defaultKernel, defaultDisk } = await import('../images.js');
-  try {
+  const name = programName(f.program);
+  checkArgs(f.args);
+  return asUserErrors(async () => {
+    const { defaultKernel, defaultDisk } = await import('../images.js');
     const image = await buildProgram(f.program);
     const disk = runDisk(readFileSync(await defaultDisk()), name, image);
     const kernelPath = await defaultKernel();
     const append = [f.append, `init=/bin/${name}`, ...(f.args.length ? ['--', ...f.args] : [])].filter(Boolean).join(' ');
     return { ...machineFields({ ...f, append }), kernel: readInput(kernelPath, 'kernel'), kernelPath, disk, program: name };
-  } catch (e) {
-    if (e instanceof BuildError) throw new UserError(e.message, 1);
-    const { asCcError } = await import('../cc/driver.js');
-    const { asToolError } = await import('../asm/index.js');
-    const t = asCcError(e) ?? asToolError(e);
-    if (t) throw new UserError(t.message, 1);
-    throw e;
-  }
-}
-
-/** A program's executable: built from a .ts or .s source, or read as it is. */
-async function buildProgram(program: string): Promise<Uint8Array> {
-  const bytes = readInput(program, 'program');
-  if (program.endsWith('.ts') || program.endsWith('.s')) {
-    const { buildProgram: build } = await import('../userland.js');
-    return build([program]);
-  }
-  if (!(bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46)) {
-    throw new UserError(`${program}: not a .ts or .s source, and not an ELF executable`, 1);
-  }
-  return bytes;
-}
-
-/** The disk of `run`: the base disk's files and the program as /bin/NAME (with swapBytes of swap, default 32 MiB). */
-export function runDisk(base: Uint8Array, name: string, program: Uint8Array, swapBytes?: number): Uint8Array {
-  const fs = parseImage(base);
-  const files = fs.walk().filter((e) => e.inode.type === 'file' && e.path !== `/bin/${name}`)
-    .map((e) => ({ path: e.path, data: fs.readFile(e.path), mode: e.inode.mode }));
-  files.push({ path: `/bin/${name}`, data: program, mode: 0o755 });
-  return buildImage(swapBytes !== undefined ? { files, swapBytes } : { files });
+  });
 }
