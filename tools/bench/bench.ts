@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Machine } from '../../emulator/machine.js';
 import { TLBStat } from '../../emulator/mmu/mmu.js';
+import { S } from '../../emulator/cpu/state.js';
 import { linkSources } from '../asm/index.js';
 
 declare const TOY86_ROOT: string | undefined;
@@ -195,54 +196,229 @@ function measureOne(b: Benchmark, runs: number): BenchResult {
   return result;
 }
 
+export interface SwapPathStats {
+  /** Major faults served from swap with a frame at hand (one disk request: the read), of all major faults from swap. */
+  faults: number;
+  allFaults: number;
+  /** Medians over those faults, guest instructions: #PF to the read request; completion interrupt to the return to user; the two together (the path); everything from #PF to the return (the path and the switch to the scheduler while the disk works). */
+  toRequest: number;
+  fromIrq: number;
+  path: number;
+  window: number;
+  /** Mean over every major fault from swap, the evictions some of them had to make first included. */
+  allMean: number;
+  /** Swap-in alone (the faults above): pages per second of wall time and guest instructions per page (mean). */
+  inPagesPerSecond: number;
+  inInstructionsPerPage: number;
+  /** Swap-out: hog's write phase (a zero-fill fault and a page written out, per page): pages per second of wall time, guest instructions per page; and reclaim alone (choosing, unmapping, writing, sleeping on the write) per page written. */
+  outPagesPerSecond: number;
+  outInstructionsPerPage: number;
+  reclaimPerPage: number;
+}
+
 export interface SwapResult {
+  /** Both directions together over the whole hog run (as before). */
   pagesPerSecond: number;
   instructionsPerPage: number;
   pswpin: number;
   pswpout: number;
+  /** The paths, measured on the median hog run (of `runs`). */
+  paths: SwapPathStats;
   workloads: { workload: string; memMiB: number }[];
-  policies: { policy: string; faults: Record<string, number> }[];
+  /** Per workload: major faults, the guest instructions the whole run executed (idle excluded), and reclaim's instructions per page written. */
+  policies: { policy: string; faults: Record<string, number>; instructions: Record<string, number>; evictCost: Record<string, number> }[];
 }
 
+/** The swap benchmarks' policies (vm.policy=). */
+export const SWAP_POLICIES = ['clock', 'fifo', 'aging', 'lru2'];
+
 /**
- * Swapping: throughput (hog 8192 on 2 MiB: pages swapped out and in per second of wall time, and
- * the guest instructions each took, the disk's idle time excluded), and the major faults of each
- * replacement policy on three workloads (pagetest loop, hot, random) at two memory sizes.
+ * One shell session on a machine of `mem` bytes with the kernel's swap paths watched from the
+ * host through the machine's hooks (nothing runs in the guest that would not run anyway). Guest
+ * instructions are the machine's clock less its idle time, so the disk's latency (the CPU halted
+ * until the completion interrupt) never counts.
+ *  - a major fault: from the #PF of a user access to a not-present page to the first TLB fill at
+ *    CPL 3 in the same address space after it (the faulting instruction running again). With
+ *    exactly one disk request inside, a read of the swap area, it is a swap-in with a frame at
+ *    hand: its path is #PF → the request (the write of the disk's STATUS port) plus the completion
+ *    interrupt → the return; between them run the switch to the scheduler and its search for
+ *    something to run before it halts;
+ *  - the write phase: from the first write to the swap area to the first read of it (for `hog`,
+ *    its first pass: each new page a zero-fill fault, and a page written out to make room);
+ *  - with `reclaim` (its address): each call of the kernel's reclaim, entry to return, by
+ *    breakpoints — exact instruction counts, but the pages holding a breakpoint are fetched
+ *    slowly, so such a run is not timed.
+ */
+function swapRun(
+  k: { kernel: Uint8Array; disk: Uint8Array; memoryDisk: (d: Uint8Array) => import('../../emulator/devices/disk.js').DiskImage; swapStart: number },
+  cmds: string, mem: number, cmdline: string, reclaimAt = 0,
+) {
+  let out = '';
+  const m = new Machine({ memSize: mem, disk: k.memoryDisk(new Uint8Array(k.disk)), onSerialOutput: (b) => { out += String.fromCharCode(b); } });
+  m.loadKernel(k.kernel, cmdline);
+  m.serial.receive(Buffer.from(`${cmds}\rcat /proc/vmstat\r\x04`));
+  const st = m.cpu.state;
+  const exec = () => m.cpu.clockBase + st[S.NNOW] - m.idleClock;
+  // The fault being watched.
+  let w: { cr3: number; t0: number; wall0: number; req: number; reqs: number; reads: number; writes: number; irq: number } | null = null;
+  const pure: { toRequest: number; fromIrq: number; window: number; wall: number }[] = [];
+  const all: number[] = [];
+  const fill = () => {
+    if (!w || st[S.CPL] !== 3 || (st[S.CR3] & ~0xfff) !== w.cr3) return;
+    const total = exec() - w.t0;
+    if (w.reads > 0) all.push(total);
+    if (w.reqs === 1 && w.reads === 1 && w.irq >= 0) pure.push({ toRequest: w.req - w.t0, fromIrq: exec() - w.irq, window: total, wall: performance.now() - w.wall0 });
+    w = null;
+    m.cpu.mmu.onEvent = null;
+  };
+  m.cpu.onException = (e) => {
+    if (e.vector !== 14 || (e.code & 5) !== 4 || w) return; // not present, at CPL 3
+    w = { cr3: st[S.CR3] & ~0xfff, t0: exec(), wall0: performance.now(), req: -1, reqs: 0, reads: 0, writes: 0, irq: -1 };
+    m.cpu.mmu.onEvent = (what) => { if (what === 'fill') fill(); };
+  };
+  let sector = 0, writes = 0;
+  const phase = { wall0: 0, exec0: 0, wall1: 0, exec1: 0, writes: 0 };
+  m.io.onAccess = (port, _size, value, write) => {
+    if (!write) return;
+    if (port === 0x1f0) sector = value >>> 0;
+    if (port !== 0x1f7 || sector < k.swapStart) return;
+    if (value === 2) {
+      writes++;
+      if (writes === 1) { phase.wall0 = performance.now(); phase.exec0 = exec(); }
+    } else if (value === 1 && phase.wall1 === 0) {
+      phase.wall1 = performance.now(); phase.exec1 = exec(); phase.writes = writes;
+    }
+    if (!w) return;
+    w.reqs++;
+    if (value === 1) w.reads++; else w.writes++;
+    if (w.reqs === 1) w.req = exec();
+  };
+  m.onInterrupt = (v) => { if (v === 32 + 14 && w) w.irq = exec(); };
+  // reclaim, entry to return.
+  let evict: { t0: number; esp: number; ret: number; writes: number } | null = null;
+  let outInsns = 0, outPages = 0;
+  if (reclaimAt) m.addBreakpoint(reclaimAt);
+  const t0 = performance.now();
+  let stop = m.run(2e10);
+  while (stop.kind === 'breakpoint') {
+    const esp = m.cpu.regs[4] >>> 0;
+    if (stop.addr === reclaimAt && !evict) {
+      const ret = m.readPhys32(m.translate(esp)!) >>> 0;
+      evict = { t0: exec(), esp: esp + 4, ret, writes };
+      m.addBreakpoint(ret);
+    } else if (evict && stop.addr === evict.ret && esp === evict.esp) {
+      outInsns += exec() - evict.t0;
+      outPages += writes - evict.writes;
+      m.removeBreakpoint(evict.ret);
+      evict = null;
+    }
+    stop = m.run(2e10);
+  }
+  const ms = performance.now() - t0;
+  if (stop.kind !== 'poweroff' || out.includes('kernel panic')) throw new Error(`swap benchmark: ${JSON.stringify(stop)}\n${out}`);
+  const v = Object.fromEntries([...out.matchAll(/^(\w+) (\d+)$/gm)].map((x) => [x[1], Number(x[2])]));
+  return { ms, v, out, executed: m.clock - m.idleClock, pure, all, outInsns, outPages, phase };
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+
+/**
+ * Swapping: `hog 8192` on 2 MiB of RAM (`runs` times): pages swapped out and in per second of
+ * wall time and guest instructions per page, together and each direction alone, and the
+ * major-fault path (swapRun); then the major faults of each replacement policy on three
+ * workloads (pagetest loop, hot, random) at two memory sizes, with the instructions the run took
+ * and each policy's eviction cost per page.
  */
 async function swapBenchmarks(runs: number): Promise<SwapResult> {
   const { defaultKernel } = await import('../images.js');
   const { buildDisk } = await import('../userland.js');
   const { memoryDisk } = await import('../../emulator/host/diskimage.js');
+  const { readElf } = await import('../asm/elf.js');
+  const { parseImage } = await import('../mkdisk/fs.js');
   const { readFileSync } = await import('node:fs');
   const kernel = readFileSync(await defaultKernel());
   const disk = buildDisk(16 << 20);
-  const shell = (cmds: string, mem: number, cmdline: string) => {
-    let out = '';
-    const m = new Machine({ memSize: mem, disk: memoryDisk(new Uint8Array(disk)), onSerialOutput: (b) => { out += String.fromCharCode(b); } });
-    m.loadKernel(kernel, cmdline);
-    m.serial.receive(Buffer.from(`${cmds}\rcat /proc/vmstat\r\x04`));
-    const t0 = performance.now();
-    const stop = m.run(2e10);
-    const ms = performance.now() - t0;
-    if (stop.kind !== 'poweroff' || out.includes('kernel panic')) throw new Error(`swap benchmark: ${JSON.stringify(stop)}\n${out}`);
-    const v = Object.fromEntries([...out.matchAll(/^(\w+) (\d+)$/gm)].map((x) => [x[1], Number(x[2])]));
-    return { ms, v, executed: m.clock - m.idleClock };
-  };
+  const reclaim = readElf(kernel).symbols.find((s) => s.name === 'reclaim');
+  if (!reclaim) throw new Error('swap benchmark: the kernel has no symbol reclaim');
+  const reclaimAt = reclaim.value >>> 0;
+  const k = { kernel, disk, memoryDisk, swapStart: parseImage(disk).sb.swapStart };
   const samples = [];
-  for (let i = 0; i < runs; i++) samples.push(shell('hog 8192', 2 << 20, ''));
+  for (let i = 0; i < runs; i++) samples.push(swapRun(k, 'hog 8192', 2 << 20, ''));
   const med = [...samples].sort((a, b) => a.ms - b.ms)[Math.floor(samples.length / 2)];
   const pages = med.v.pswpin + med.v.pswpout;
+  const counted = swapRun(k, 'hog 8192', 2 << 20, '', reclaimAt);
+  const paths: SwapPathStats = {
+    faults: med.pure.length,
+    allFaults: med.all.length,
+    toRequest: median(med.pure.map((f) => f.toRequest)),
+    fromIrq: median(med.pure.map((f) => f.fromIrq)),
+    path: median(med.pure.map((f) => f.toRequest + f.fromIrq)),
+    window: median(med.pure.map((f) => f.window)),
+    allMean: mean(med.all),
+    inPagesPerSecond: median(samples.map((s) => s.pure.length / (s.pure.reduce((a, f) => a + f.wall, 0) / 1000))),
+    inInstructionsPerPage: mean(med.pure.map((f) => f.window)),
+    outPagesPerSecond: median(samples.map((s) => s.phase.writes / ((s.phase.wall1 - s.phase.wall0) / 1000))),
+    outInstructionsPerPage: (med.phase.exec1 - med.phase.exec0) / med.phase.writes,
+    reclaimPerPage: counted.outInsns / counted.outPages,
+  };
   const workloads = [{ workload: 'loop', memMiB: 2 }, { workload: 'hot', memMiB: 2 }, { workload: 'random', memMiB: 2 },
     { workload: 'loop', memMiB: 4 }, { workload: 'hot', memMiB: 4 }, { workload: 'random', memMiB: 4 }];
-  const policies = ['clock', 'fifo', 'aging'].map((policy) => {
+  const policies = SWAP_POLICIES.map((policy) => {
     const faults: Record<string, number> = {};
-    for (const w of workloads) faults[`${w.workload}@${w.memMiB}`] = shell(`pagetest ${w.workload} 5120 3`, w.memMiB << 20, `vm.policy=${policy}`).v.pgmajfault;
-    return { policy, faults };
+    const instructions: Record<string, number> = {};
+    const evictCost: Record<string, number> = {};
+    for (const w of workloads) {
+      const r = swapRun(k, `pagetest ${w.workload} 5120 3`, w.memMiB << 20, `vm.policy=${policy}`, reclaimAt);
+      if (!r.out.includes('pagetest: ok')) throw new Error(`swap benchmark: pagetest ${w.workload} under ${policy} failed:\n${r.out}`);
+      faults[`${w.workload}@${w.memMiB}`] = r.v.pgmajfault;
+      instructions[`${w.workload}@${w.memMiB}`] = r.executed;
+      evictCost[`${w.workload}@${w.memMiB}`] = Math.round(r.outInsns / Math.max(1, r.outPages));
+    }
+    return { policy, faults, instructions, evictCost };
   });
   return {
     pagesPerSecond: pages / (med.ms / 1000), instructionsPerPage: med.executed / pages,
-    pswpin: med.v.pswpin, pswpout: med.v.pswpout, workloads, policies,
+    pswpin: med.v.pswpin, pswpout: med.v.pswpout, paths, workloads, policies,
   };
+}
+
+/** The swapping benchmarks and vmlab alone (`toy86 bench --one swap`): printed, not written. */
+async function swapOnly(runs: number): Promise<number> {
+  const swap = await swapBenchmarks(runs);
+  const vmlab = await vmlabBenchmarks();
+  process.stdout.write(swapLines(swap, vmlab, runs).join('\n') + '\n');
+  return 0;
+}
+
+/** The swapping benchmarks' and vmlab's lines of the table. */
+function swapLines(swap: SwapResult, vmlab: VmlabResult[], runs: number): string[] {
+  const pad = (s: string, n: number) => s.padEnd(n);
+  const num = (x: number | undefined, d = 0) => (x === undefined ? '—' : x.toFixed(d));
+  const p = swap.paths;
+  const key = (w: { workload: string; memMiB: number }) => `${w.workload}@${w.memMiB}`;
+  const table = (title: string, f: (pol: SwapResult['policies'][number], k: string) => string) => [
+    `${pad(title, 44)}${swap.policies.map((x) => pad(x.policy, 10)).join('')}`,
+    ...swap.workloads.map((w) => `${pad(`    ${w.workload}, ${w.memMiB} MiB RAM`, 44)}${swap.policies.map((x) => pad(f(x, key(w)), 10)).join('')}`),
+  ];
+  return [
+    `${pad('swapping (hog 8192 on 2 MiB of RAM)', 44)}pages/s (wall)   instructions/page`,
+    `${pad('(o) swap-out and swap-in together', 44)}${pad(num(swap.pagesPerSecond), 17)}${num(swap.instructionsPerPage)}  (${swap.pswpout} out, ${swap.pswpin} in, median of ${runs})`,
+    `${pad('(o1) swap-out: hog\'s first pass, per page a', 44)}${pad(num(p.outPagesPerSecond), 17)}${num(p.outInstructionsPerPage)}  (of which reclaim ${num(p.reclaimPerPage)})`,
+    '     zero-fill fault and a page written out',
+    `${pad('(o2) swap-in: faults read back with a frame', 44)}${pad(num(p.inPagesPerSecond), 17)}${num(p.inInstructionsPerPage)}  (${p.faults} of the ${p.allFaults} swap-ins)`,
+    '     at hand, #PF to the return (the read alone)',
+    `${pad('(o3) major-fault path, without the disk', 44)}${p.path} instructions: #PF → disk request ${p.toRequest} + completion interrupt → user ${p.fromIrq} (median)`,
+    `${pad('     latency', 44)}${p.window} with the switch to the scheduler while the disk works; ${num(p.allMean)} mean of all, evictions included`,
+    '',
+    ...table('(p) major faults by policy', (x, k) => String(x.faults[k])),
+    ...table('(p2) guest instructions of the run (M)', (x, k) => num(x.instructions[k] / 1e6, 1)),
+    ...table('(p3) reclaim instructions per page out', (x, k) => String(x.evictCost[k])),
+    '',
+    'vmlab: pagetest W 5120 3 as init, its page references (--trace pages) replayed with the frames the kernel gave',
+    'user pages; faults include first touches (the kernel: its not-present faults on user pages)',
+    `${pad('', 36)}${pad('frames', 8)}${['FIFO', 'LRU', 'CLOCK', 'OPT'].map((x) => pad(x, 7)).join('')}| kernel: ${SWAP_POLICIES.map((x) => pad(x, 7)).join('')}`.trimEnd(),
+    ...vmlab.map((v) => `${pad(`(q) ${v.workload}, ${v.memMiB} MiB RAM`, 36)}${pad(String(v.frames), 8)}${['FIFO', 'LRU', 'CLOCK', 'OPT'].map((x) => pad(String(v.simulated[x]), 7)).join('')}|         ${SWAP_POLICIES.map((x) => pad(String(v.kernel[x]), 7)).join('')}`.trimEnd()),
+  ];
 }
 
 export interface VmlabResult {
@@ -277,7 +453,7 @@ async function vmlabBenchmarks(): Promise<VmlabResult[]> {
     for (const workload of ['loop', 'hot', 'random']) {
       const kernelFaults: Record<string, number> = {};
       let lab: ReturnType<typeof runLab> | null = null;
-      for (const policy of ['clock', 'fifo', 'aging']) {
+      for (const policy of SWAP_POLICIES) {
         let text = '';
         const m = new Machine({ memSize: memMiB << 20, disk: memoryDisk(new Uint8Array(disk)), onSerialOutput: (b) => { text += String.fromCharCode(b); } });
         m.loadKernel(kernel, `vm.policy=${policy} init=/bin/pagetest -- ${workload} 5120 3`);
@@ -303,6 +479,8 @@ export async function runBenchmarks(o: { runs: number; one?: string }): Promise<
   const runs = Math.max(1, Math.floor(o.runs));
   // `toy86 bench --one debugger`: the step/trace console's benchmarks alone (tools/bench/debugger.ts).
   if (o.one === 'debugger') return (await import('./debugger.js')).debuggerOnly(runs);
+  // `toy86 bench --one swap`: the swapping benchmarks and vmlab alone (printed, results.json untouched).
+  if (o.one === 'swap') return swapOnly(runs);
   if (o.one !== undefined) {
     const b = BENCHMARKS.find((x) => x.name === o.one);
     if (!b) throw new Error(`no benchmark named ${o.one}`);
@@ -377,16 +555,7 @@ export async function runBenchmarks(o: { runs: number; one?: string }): Promise<
     `${pad('(m) file-backed page fault (disk latency 1)', 44)}${kernel.figures['file-backed']}`,
     `${pad('(n) fork + exit + wait', 44)}${kernel.figures['fork-exit-wait']}`,
     '',
-    `${pad('swapping (hog 8192 on 2 MiB of RAM)', 44)}pages/s (wall)   instructions/page`,
-    `${pad('(o) swap-out and swap-in together', 44)}${pad(num(swap.pagesPerSecond), 17)}${num(swap.instructionsPerPage)}  (${swap.pswpout} out, ${swap.pswpin} in, median of ${runs})`,
-    '',
-    `major faults by policy ${''.padEnd(21)}${swap.policies.map((p) => pad(p.policy, 10)).join('')}`,
-    ...swap.workloads.map((w) => `${pad(`(p) ${w.workload}, ${w.memMiB} MiB RAM`, 44)}${swap.policies.map((p) => pad(String(p.faults[`${w.workload}@${w.memMiB}`]), 10)).join('')}`),
-    '',
-    'vmlab: pagetest W 5120 3 as init, its page references (--trace pages) replayed with the frames the kernel gave',
-    'user pages; faults include first touches (the kernel: its not-present faults on user pages)',
-    `${pad('', 36)}${pad('frames', 8)}${['FIFO', 'LRU', 'CLOCK', 'OPT'].map((p) => pad(p, 7)).join('')}| kernel: ${['clock', 'fifo', 'aging'].map((p) => pad(p, 7)).join('')}`.trimEnd(),
-    ...vmlab.map((v) => `${pad(`(q) ${v.workload}, ${v.memMiB} MiB RAM`, 36)}${pad(String(v.frames), 8)}${['FIFO', 'LRU', 'CLOCK', 'OPT'].map((p) => pad(String(v.simulated[p]), 7)).join('')}|         ${['clock', 'fifo', 'aging'].map((p) => pad(String(v.kernel[p]), 7)).join('')}`.trimEnd()),
+    ...swapLines(swap, vmlab, runs),
     '',
     ...(await import('./debugger.js')).debuggerTable(debuggerResult),
   ];
