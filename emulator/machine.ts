@@ -382,10 +382,10 @@ export class Machine implements Clock {
 
   /**
    * The whole machine's state. `reuse`, an older snapshot of this machine that is no longer
-   * wanted, gives its memory buffer to the new one: copying into it is several times faster than
-   * allocating a new one (the debugger's history takes many).
+   * wanted (or a buffer of the RAM's size), gives its memory buffer to the new one: copying into
+   * it is several times faster than allocating a zeroed one (the debugger's history takes many).
    */
-  snapshot(reuse?: Snapshot): Snapshot {
+  snapshot(reuse?: { readonly mem: Uint8Array }): Snapshot {
     const m = this.cpu.mmu;
     const devices: Record<string, unknown> = {};
     for (const d of this.devices) devices[d.name] = d.getState();

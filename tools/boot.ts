@@ -165,6 +165,8 @@ export async function boot(o: BootOptions): Promise<number> {
   // Where the machine's output goes: here, or to the debugger after Ctrl-A c (tools/debugger/monitor.ts).
   let serialTo = (b: number) => { outBuf.push(b); if (outBuf.length >= 4096) flush(); };
   let debugTo = debugcon;
+  /** Whether a trace line is written (after Ctrl-A c: not for history the debugger re-runs). */
+  let traced = (_line: string) => true;
   const { machine: m, image } = createMachine(o, {
     // (Node's raw mode keeps the terminal's own "\n" to "\r\n" output translation on.)
     serial: (b) => serialTo(b),
@@ -186,7 +188,7 @@ export async function boot(o: BootOptions): Promise<number> {
     traceOut = trace.traceSink(fd, writeSync, fd !== 2 ? closeSync : undefined);
     let user: ElfFile | null = null;
     if (o.traceElf) { try { user = readElf(o.traceElf, 'program'); } catch { /* no symbols then */ } }
-    stopTrace = trace.startTrace(m, traceKinds, traceOut.write, trace.symbolizer([m.kernel, user]));
+    stopTrace = trace.startTrace(m, traceKinds, (line) => { if (traced(line)) traceOut?.write(line); }, trace.symbolizer([m.kernel, user]));
   }
   /** Ends the trace (its last lines before any message about the stop). */
   const endTrace = () => {
@@ -226,7 +228,7 @@ export async function boot(o: BootOptions): Promise<number> {
         return await runMonitor({
           machine: m, console: con, debugcon,
           target: { kernel: readInput(o.kernel, 'kernel'), kernelPath: o.kernel, disk: image?.data ?? null, append: o.append, maxInsns, program },
-          route: (serial, debug) => { serialTo = serial; debugTo = debug; },
+          route: (serial, debug, trace) => { serialTo = serial; debugTo = debug; traced = trace; },
         });
       }
       if (r.kind === 'limit') {

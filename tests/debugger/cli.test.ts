@@ -85,7 +85,7 @@ Current instruction number is 1.
 Highest recorded instruction number is 3.
 Log contains 3 instructions.
 Instructions executed (not counting idle time): 1.
-Snapshots: 1, one every 4194304 instructions; console input and writes logged: 0.
+Snapshots: 1, one every 16777216 instructions; console input and writes logged: 0.
 `);
     expect(r.code).toBe(0);
   });

@@ -104,6 +104,9 @@ describe('toy86 debug: display and x\'s formats', () => {
       'print/i 1',
       'xp/2xg 0',
       'xp/2fw 0',
+      'set print symbol-filename on',
+      'x/i $pc',
+      'set print symbol-filename off',
     ]);
     expectGolden('display', t, fingerprint(cow));
     const o = outputs(t);
@@ -141,6 +144,8 @@ describe('toy86 debug: display and x\'s formats', () => {
     expect(at('print/i 1')).toBe('Format letter "i" is meaningless in "print" command.\n');
     expect(at('xp/2xg 0')).toMatch(/^00000000: 0x[0-9a-f]{16} 0x[0-9a-f]{16}\n$/);
     expect(at('xp/2fw 0')).toBe("xp: format 'f' is not one of QEMU's (x d u o c i s)\n");
+    // gdb's `set print symbol-filename on`: addresses with their source line.
+    expect(o[30].out).toMatch(/^=> 0x[0-9a-f]{8} <allocproc\+\d+ at kernel\/proc.ts:\d+>:\t/);
     d.close();
   });
 });

@@ -843,6 +843,8 @@ function setCommand(s: Session, args: string): void {
   const m = /^(\S+)\s*(.*)$/.exec(rest);
   if (!m) throw new DebugError('Argument required (expression to compute).');
   const word = m[1];
+  const sf = /^print\s+symbol-filename(?:\s+(on|off|1|0))?$/.exec(rest);
+  if (sf) { s.symbolFilename = sf[1] === undefined || sf[1] === 'on' || sf[1] === '1'; return; }
   if (['confirm', 'pagination', 'width', 'height', 'listsize', 'print', 'verbose', 'logging', 'style', 'disassembly-flavor'].includes(word)) return;
   if (word === 'var' || word === 'variable') { s.eval(m[2]); return; }
   s.eval(rest);
@@ -1182,7 +1184,7 @@ const COMMANDS: Command[] = [
   { name: 'send', help: 'send "TEXT": type TEXT on the guest\'s console (C escapes; Enter is \\r).', run: (s, a) => send(s, a) },
   { name: 'trace', help: 'trace on|off [exec|int|pf|io|tlb]...: one line per event while the machine runs.', run: traceCommand },
   { name: 'list', aliases: ['l'], help: 'list [LOC]: ten source lines around LOC.', run: list },
-  { name: 'info', aliases: ['i'], help: 'info SUBCOMMAND: registers breakpoints watchpoints symbol address line tlb mem idt proc vm frames swap record.', run: async (s, a, ctx) => {
+  { name: 'info', aliases: ['i'], help: 'info SUBCOMMAND: registers breakpoints watchpoints symbol address line frame display tlb mem idt proc vm frames swap record.', run: async (s, a, ctx) => {
     const m = /^(\S+)\s*(.*)$/.exec(a.trim());
     if (!m) throw new DebugError('List of info subcommands: ' + INFO.map((c) => c.name).join(', ') + '.');
     const c = lookup(INFO, m[1], (w) => `Undefined info command: "${w}".  Try "help info".`, 'info ');

@@ -1,6 +1,6 @@
 // Time travel (docs/debugger.md, "Reverse execution"): snapshots of the whole machine taken every
-// `interval` instructions executed (idle time does not count; by default a quarter of the RAM's
-// size in bytes, defaultInterval) as it runs, and a log of everything that came from outside the guest —
+// `interval` instructions executed (idle time does not count; by default as many as the RAM has
+// bytes, defaultInterval) as it runs, and a log of everything that came from outside the guest —
 // console input, and the debugger's own writes to registers and memory — each with the
 // instruction count at which it happened (SPEC §2.7). Any earlier moment is reached by restoring
 // the nearest snapshot before it and running forward, delivering the logged events at their
@@ -30,13 +30,14 @@ export interface Snap {
 }
 
 /**
- * The default instructions between snapshots: a quarter of the RAM's size in bytes (4,194,304 for
- * 16 MiB), at least 200,000. A snapshot copies the RAM (about 0.6 ms for 16 MiB); the interpreter
- * runs about 250 M instructions a second, so the copies cost a run about 4% whatever the size,
- * and going back restores one and runs at most an interval forward (about 17 ms for 16 MiB).
+ * The default instructions between snapshots: as many as the RAM has bytes (16,777,216 for 16 MiB),
+ * at least 200,000. A snapshot copies the RAM (0.6 to 2 ms for 16 MiB) while the interpreter runs
+ * 250 to 350 M instructions a second, so the copies cost a run about 3% whatever the size; going
+ * back restores one and re-runs at most an interval (about 50 ms for 16 MiB). `npm run bench` has
+ * the figures (tools/bench/debugger.ts).
  */
 export function defaultInterval(memSize: number): number {
-  return Math.max(200_000, Math.floor(memSize / 4));
+  return Math.max(200_000, memSize);
 }
 
 export class History {
@@ -78,7 +79,9 @@ export class History {
     let i = this.snaps.length;
     while (i > 0 && this.snaps[i - 1].clock > m.clock) i--;
     if (i > 0 && this.snaps[i - 1].clock === m.clock && this.snaps[i - 1].applied === this.applied) return;
-    const snap: Snap = { clock: m.clock, busy: this.busy(), canonical: !m.cpu.state[S.HALTED], applied: this.applied, state: m.snapshot(this.spare ?? undefined) };
+    // A dropped snapshot's buffer, or a new one that need not be zeroed first (it is copied over).
+    const buffer = this.spare ?? { mem: Buffer.allocUnsafeSlow(m.memSize) };
+    const snap: Snap = { clock: m.clock, busy: this.busy(), canonical: !m.cpu.state[S.HALTED], applied: this.applied, state: m.snapshot(buffer) };
     this.spare = null;
     this.snaps.splice(i, 0, snap);
     this.thin();

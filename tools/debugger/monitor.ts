@@ -21,8 +21,11 @@ export interface MonitorOptions {
   /** What the machine was built from (symbols: the kernel's ELF file, the disk's programs). */
   target: DebugTarget;
   console: HostConsole;
-  /** The session's guest output and debug console from now on (boot routes the machine's to them). */
-  route(serial: (b: number) => void, debug: (b: number) => void): void;
+  /**
+   * The session's guest output and debug console from now on (boot routes the machine's to
+   * them), and which --trace lines to write (not those of history the session re-runs).
+   */
+  route(serial: (b: number) => void, debug: (b: number) => void, traced: (line: string) => boolean): void;
   /** Where the debug console (port 0xE9) goes. */
   debugcon(b: number): void;
   out?: NodeJS.WriteStream;
@@ -50,7 +53,8 @@ export async function runMonitor(o: MonitorOptions): Promise<number> {
     },
   };
   const session = new Session(o.target, io, { machine: o.machine });
-  o.route((b) => session.guestOutput(b), (b) => session.debugOutput(b));
+  o.route((b) => session.guestOutput(b), (b) => session.debugOutput(b),
+    (line) => session.mode === 'live' && !(parseInt(line, 10) < session.shownUntil));
   const ctx = new CommandContext();
 
   // The prompt: readline over the keys the console passes on (stdin stays in raw mode throughout).

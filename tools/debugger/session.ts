@@ -318,8 +318,13 @@ export class Session implements Inspector {
     const s = p?.symbolAt(addr);
     if (!s) return '';
     const off = (addr >>> 0) - s.addr;
-    return off ? `<${s.name}+${off}>` : `<${s.name}>`;
+    // gdb's `set print symbol-filename on`: the source line too, where it is known.
+    const row = this.symbolFilename ? p!.lineAt(addr) : null;
+    return `<${s.name}${off ? `+${off}` : ''}${row ? ` at ${row.file}:${row.line}` : ''}>`;
   }
+
+  /** gdb's `set print symbol-filename`: `<pagefault+18 at kernel/trap.ts:111>`. */
+  symbolFilename = false;
 
   /** A symbol by name: the kernel's, then the focus program's, then the one program that has it. */
   findSymbol(name: string, qualifier?: string): { program: Program; sym: Sym } | null {
