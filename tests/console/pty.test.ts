@@ -6,6 +6,7 @@ import { describe, it, expect } from 'vitest';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as pty from 'node-pty';
+import { execFileSync } from 'node:child_process';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'tools', 'toy86.mjs');
@@ -26,6 +27,9 @@ class Terminal {
     this.exited = new Promise((resolve) => this.p.onExit((e) => resolve(e.exitCode)));
   }
   type(s: string): void { this.p.write(s); }
+  resize(cols: number, rows: number): void { this.p.resize(cols, rows); }
+  /** The pid of toy86 (the shell's child). */
+  toy86Pid(): number { return Number(execFileSync('pgrep', ['-P', String(this.p.pid)], { encoding: 'utf8' }).trim().split('\n')[0]); }
   async until(text: string | RegExp, ms = 60_000): Promise<void> {
     const t0 = Date.now();
     while (!(typeof text === 'string' ? this.out.includes(text) : text.test(this.out))) {
@@ -132,10 +136,26 @@ describe('the console in a terminal', () => {
       await t.until('$ ');
       t.type('\x01c');
       await t.until('(toy86) ');
+      t.resize(90, 25); // a resized terminal does no harm
       t.type('x/4xw $esp\r');
       await t.until(/x\/4xw \$esp\r\n0x[0-9a-f]+( <[^>]+>)?:(\t0x[0-9a-f]{8}){4}\r\n\(toy86\) $/);
       t.type('\x01x');
       await t.endsRestored();
+    } finally {
+      t.kill();
+    }
+  }, 120_000);
+
+  it('SIGTERM ends toy86 with the terminal restored', async () => {
+    const t = new Terminal();
+    try {
+      await t.until('$ ');
+      process.kill(t.toy86Pid(), 'SIGTERM');
+      await t.until(/toy86 exited 143/);
+      await t.until(/speed \d+ baud/);
+      const mode = t.out.slice(t.out.indexOf('toy86 exited 143'));
+      expect(mode).toMatch(/(^|\s)icanon(\s|$)/m);
+      expect(mode).toMatch(/(^|\s)echo(\s|$)/m);
     } finally {
       t.kill();
     }
