@@ -71,6 +71,44 @@ describe('toy86 debug: frames', () => {
   });
 });
 
+describe('toy86 debug: run, start, and the frame\'s arguments', () => {
+  it('start stops at main; run starts over from power-on; arguments are expressions in their frame', async () => {
+    const d = start(cow);
+    const t = await d.run([
+      'start',
+      'info args',
+      'print argc + 1',
+      'next',
+      'run',
+      'break cowfault',
+      'run',
+      'print va',
+      'print/x pid',
+      'info args',
+      'up',
+      'print user',
+      'info locals',
+      'run now',
+    ]);
+    expectGolden('run-start', t, fingerprint(cow));
+    const o = outputs(t);
+    const main = lineOf('userland/demos/cow.ts', 'for (let i: u32 = 0; i < 64; i++) store<u32>(pages + i * 4096, i);');
+    expect(o[0].out).toMatch(new RegExp(`^Temporary breakpoint 1 at 0x[0-9a-f]+: file userland/demos/cow.ts, line ${main}\\.\nStarting program: kernel.elf init=/bin/cow\ntoy86 kernel\n[^]*\nTemporary breakpoint 1, main \\(argc=1, argv=0x[0-9a-f]+\\) at userland/demos/cow.ts:${main}\n`));
+    expect(o[1].out).toMatch(/^argc = 1\nargv = 0x[0-9a-f]+\n$/);
+    expect(o[2].out).toBe('$1 = 2\n');
+    // run again: from power-on, the guest's output shown again, to the end.
+    expect(o[4].out).toMatch(/^Starting program: kernel.elf init=\/bin\/cow\ntoy86 kernel\n[^]*cow: the parent's pages are unchanged\n\[Inferior 1 \(toy86\) exited normally\]\n$/);
+    expect(o[6].out).toMatch(/\nBreakpoint 2, cowfault \(pd=0x[0-9a-f]+, va=(0x[0-9a-f]+), pid=(\d+)\) at kernel\/vm.ts:\d+\n/);
+    const [, va, pid] = /va=(0x[0-9a-f]+), pid=(\d+)/.exec(o[6].out)!;
+    expect(o[7].out).toBe(`$2 = ${va}\n`);
+    expect(o[8].out).toBe(`$3 = 0x${Number(pid).toString(16)}\n`);
+    expect(o[11].out).toMatch(/^\$4 = (true|false)\n$/);
+    expect(o[12].out).toMatch(/^No locals: /);
+    expect(o[13].out).toBe('The program\'s arguments are given on the command line: toy86 debug run PROGRAM ARGS...\n');
+    d.close();
+  });
+});
+
 describe('toy86 debug: display and x\'s formats', () => {
   it('display shows its expressions after every stop; x/g and x/f read giant words and floats', async () => {
     const d = start(cow);

@@ -220,6 +220,26 @@ async function continueCommand(s: Session, args: string): Promise<void> {
   out(s, s.report(await s.forward({}), f));
 }
 
+/**
+ * gdb's `run` and `start`: the machine is made stopped before its first instruction, so `run`
+ * starts it as `continue` would; run again, it starts over from power-on (the history's start,
+ * the same run again — its output shown again). `start` first sets a temporary breakpoint on
+ * main (the program's; the kernel's kmain without one).
+ */
+async function runProgram(s: Session, args: string, ctx: CommandContext, start: boolean): Promise<void> {
+  if (args.trim()) throw new DebugError('The program\'s arguments are given on the command line: toy86 debug run PROGRAM ARGS...');
+  if (s.history.first.clock !== 0) throw new DebugError('This machine was started by toy86 boot before the console: continue goes on, reverse-continue and reverse-stepi go back.');
+  if (start) {
+    let loc = 'main';
+    try { s.resolve(loc); } catch { loc = 'kmain'; }
+    await runCommand(s, `tbreak ${loc}`, ctx);
+  }
+  if (s.busy() > s.history.first.busy || s.m.stopReason) s.restart();
+  out(s, `Starting program: ${s.target.kernelPath}${s.target.append ? ' ' + s.target.append : ''}`);
+  const f = startFunc(s);
+  out(s, s.report(await s.forward({}), f));
+}
+
 async function stepiCommand(s: Session, args: string): Promise<void> {
   const n = count(args, s);
   const f = startFunc(s);
@@ -1117,6 +1137,15 @@ const INFO: Command[] = [
   { name: 'swap', help: 'info swap [all]: swap slots, who holds them, the policy and the counters.', run: (s, a) => out(s, s.views.infoSwap(a.trim()).join('\n')) },
   { name: 'record', help: 'The recorded history: instruction numbers, snapshots.', run: (s) => infoRecord(s) },
   { name: 'frame', aliases: ['f'], help: 'The selected frame: where it is, its caller, its arguments and saved registers.', run: (s) => infoFrame(s) },
+  { name: 'args', help: 'The selected frame\'s arguments, one a line.', run: (s) => {
+    const params = s.frameParams();
+    if (!params) { out(s, 'No symbol table info available.'); return; }
+    if (!params.length) { out(s, 'No arguments.'); return; }
+    out(s, params.map((x) => `${x.name} = ${s.formatValue(s.eval(x.name), null)}`).join('\n'));
+  } },
+  { name: 'locals', help: 'Local variables: not recorded by toy86\'s compiler.', run: () => {
+    throw new DebugError('No locals: toy86\'s compiler does not record where local variables live (x/8dw $sp shows the frame).');
+  } },
   { name: 'display', help: 'The auto-display expressions.', run: (s, _a, ctx) => infoDisplay(s, ctx) },
 ];
 
@@ -1157,6 +1186,8 @@ const COMMANDS: Command[] = [
   { name: 'rwatch', help: 'rwatch EXPR: stop after a read of it.', run: watchCommand('read watchpoint') },
   { name: 'awatch', help: 'awatch EXPR: stop after a read or a write of it.', run: watchCommand('acc watchpoint') },
   { name: 'catch', help: 'catch fault [VECTOR|pf|gp|ud|de|db|bp|df]... | catch syscall [N|NAME]...: stop when the CPU delivers it.', run: (s, a) => catchCommand(s, a) },
+  { name: 'run', aliases: ['r'], moves: true, help: 'run: start the machine (it is made stopped before its first instruction); again: start it over from power-on.', run: (s, a, ctx) => runProgram(s, a, ctx, false) },
+  { name: 'start', moves: true, help: 'start: a temporary breakpoint on main (or kmain), then run.', run: (s, a, ctx) => runProgram(s, a, ctx, true) },
   { name: 'continue', aliases: ['c', 'fg'], moves: true, help: 'continue [N]: run until something stops it (N: ignore this breakpoint N-1 times).', run: (s, a) => continueCommand(s, a) },
   { name: 'stepi', aliases: ['si'], moves: true, help: 'stepi [N]: run N instructions (an exception or interrupt delivered counts as one).', run: (s, a) => stepiCommand(s, a) },
   { name: 'nexti', aliases: ['ni'], moves: true, help: 'nexti [N]: as stepi, but a call, an int or a rep instruction runs to its end.', run: (s, a) => nextiCommand(s, a) },

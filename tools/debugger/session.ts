@@ -13,7 +13,7 @@ import { Program, sourceLine, sourceLines, fileMatches, isCode, type Sym } from 
 import { DebugError, KERNBASE, hex, hex8, readVirtN, virtWrites } from './memory.js';
 import { History, defaultInterval } from './history.js';
 import { KernelViews, type ProcInfo } from './kernelviews.js';
-import { unwind, frameArgs, decodeAt, trapText, vectorName, type Frame, type Inspector } from './frames.js';
+import { unwind, frameArgs, argBase, decodeAt, trapText, vectorName, type Frame, type Inspector } from './frames.js';
 import { evaluate, fit, tsType, T, type EvalContext, type Value } from './expr.js';
 import { hooks } from './trace.js';
 import type { Snap } from './history.js';
@@ -466,6 +466,9 @@ export class Session implements Inspector {
 
   /** A symbol's value in an expression (the TypeScript subset's meaning; docs/debugger.md). */
   symbolValue(name: string, file?: string): Value | null {
+    // The selected frame's parameters first, as gdb looks in the frame's block before globals.
+    const arg = file === undefined ? this.argument(name) : null;
+    if (arg) return arg;
     const found = this.findSymbol(name, file);
     if (!found) return null;
     const { program: p, sym: s } = found;
@@ -480,6 +483,26 @@ export class Session implements Inspector {
     const t = tsType(decl);
     const size = Math.max(1, t.size);
     return { v: fit(readVirtN(this.m, s.addr, size), t), type: t, lval: { kind: 'mem', addr: s.addr, size } };
+  }
+
+  /** The selected frame's parameters: name, type (TypeScript) and where each is. */
+  frameParams(): { name: string; type: string; addr: number }[] | null {
+    const fr = this.selectedFrame();
+    if (!fr.func || !fr.program || fr.trap) return null;
+    const sig = fr.program.signature(fr.func);
+    const base = argBase(this, fr);
+    if (!sig || base === null) return null;
+    return sig.params.map((x, i) => ({ name: x.name, type: x.type, addr: (base + 4 * i) >>> 0 }));
+  }
+
+  /** A parameter of the selected frame's function as an expression's value, or null. */
+  private argument(name: string): Value | null {
+    let params: ReturnType<Session['frameParams']>;
+    try { params = this.frameParams(); } catch { return null; }
+    const x = params?.find((q) => q.name === name);
+    if (!x) return null;
+    const t = tsType(x.type);
+    return { v: fit(this.read32(x.addr), t), type: t, lval: { kind: 'mem', addr: x.addr, size: 4 } };
   }
 
   evalContext(): EvalContext {
@@ -814,6 +837,16 @@ export class Session implements Inspector {
   }
 
   // ---- running backward -----------------------------------------------------------------------
+
+  /**
+   * Back to the power-on of the machine (the start of the history), to run it again as if for
+   * the first time: its output is shown again, and how it ends is forgotten (gdb's `run` again).
+   */
+  restart(): void {
+    this.goTo(this.history.first.busy);
+    this.shownUpTo = this.m.clock;
+    this.ended = null;
+  }
 
   /** Goes back (or forward) to a busy count in the recorded history, silently. */
   goTo(busy: number): void {
