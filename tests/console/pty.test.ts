@@ -21,8 +21,8 @@ class Terminal {
     return this.raw.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r+\n/g, '\r\n');
   }
   exited: Promise<number>;
-  constructor() {
-    this.p = pty.spawn('/bin/sh', ['-c', `"${process.execPath}" "${CLI}" boot; echo "toy86 exited $?"; stty -a`], { cols: 200, rows: 30, cwd: ROOT, env: process.env as Record<string, string> });
+  constructor(args = 'boot') {
+    this.p = pty.spawn('/bin/sh', ['-c', `"${process.execPath}" "${CLI}" ${args}; echo "toy86 exited $?"; stty -a`], { cols: 200, rows: 30, cwd: ROOT, env: process.env as Record<string, string> });
     this.p.onData((d) => { this.raw += d; });
     this.exited = new Promise((resolve) => this.p.onExit((e) => resolve(e.exitCode)));
   }
@@ -30,9 +30,10 @@ class Terminal {
   resize(cols: number, rows: number): void { this.p.resize(cols, rows); }
   /** The pid of toy86 (the shell's child). */
   toy86Pid(): number { return Number(execFileSync('pgrep', ['-P', String(this.p.pid)], { encoding: 'utf8' }).trim().split('\n')[0]); }
-  async until(text: string | RegExp, ms = 60_000): Promise<void> {
+  /** Waits until the screen shows `text` (in what arrived after `from`). */
+  async until(text: string | RegExp, ms = 60_000, from = 0): Promise<void> {
     const t0 = Date.now();
-    while (!(typeof text === 'string' ? this.out.includes(text) : text.test(this.out))) {
+    while (!(typeof text === 'string' ? this.out.slice(from).includes(text) : text.test(this.out.slice(from)))) {
       if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${text}; the terminal shows:\n${this.out}`);
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -41,10 +42,13 @@ class Terminal {
   since(mark: number): string { return this.out.slice(mark); }
   kill(): void { try { this.p.kill(); } catch { /* gone */ } }
   /** toy86 ended with code 0 and the terminal is cooked again: canonical input and echo on. */
-  async endsRestored(): Promise<void> {
-    await this.until(/toy86 exited 0/);
-    await this.until(/speed \d+ baud/);
-    const mode = this.out.slice(this.out.indexOf('toy86 exited 0'));
+  async endsRestored(code = 0): Promise<void> {
+    await this.until(`toy86 exited ${code}`);
+    // stty -a's lines may come in pieces: wait for both flags, set or not.
+    const from = this.out.indexOf(`toy86 exited ${code}`);
+    await this.until(/(^|\s)-?icanon(\s|$)/m, 60_000, from);
+    await this.until(/(^|\s)-?echo(\s|$)/m, 60_000, from);
+    const mode = this.out.slice(from);
     expect(mode).toMatch(/(^|\s)icanon(\s|$)/m);
     expect(mode).toMatch(/(^|\s)echo(\s|$)/m);
     expect(await this.exited).toBe(0);
@@ -105,6 +109,22 @@ describe('the console in a terminal', () => {
       await t.until('Continuing.');
       t.type('echo hello\r');
       await t.until(/Breakpoint 1, exec \(p=0x[0-9a-f]+, ino=\d+, argv=0x[0-9a-f]+, argc=2\) at kernel\/exec.ts:\d+[\s\S]*\(toy86\) $/);
+      // The keys typed while the guest ran are in the history: going back before them and on
+      // again replays them at their counts, to the same moment.
+      mark = t.out.length;
+      t.type('print $icount\r');
+      await t.until(/\$1 = \d+\r\n\(toy86\) $/, 60_000, mark);
+      const at = /\$1 = (\d+)/.exec(t.since(mark))![1];
+      t.type('reverse-stepi 50000000\r');
+      await t.until(/No more reverse-execution history\.[\s\S]*\(toy86\) $/, 60_000, mark);
+      mark = t.out.length;
+      t.type('continue\r');
+      await t.until(/Breakpoint 1, exec \([\s\S]*\(toy86\) $/, 60_000, mark);
+      expect(t.since(mark)).not.toContain('echo hello'); // the guest's output is not shown twice
+      mark = t.out.length;
+      t.type('print $icount\r');
+      await t.until(/\$2 = \d+\r\n\(toy86\) $/, 60_000, mark);
+      expect(/\$2 = (\d+)/.exec(t.since(mark))![1]).toBe(at);
       t.type('delete\r');
       await t.until(/delete\r\n\(toy86\) $/);
       // Ctrl-A c at the prompt goes back, as continue does: the command finishes.
@@ -151,11 +171,45 @@ describe('the console in a terminal', () => {
     try {
       await t.until('$ ');
       process.kill(t.toy86Pid(), 'SIGTERM');
-      await t.until(/toy86 exited 143/);
-      await t.until(/speed \d+ baud/);
-      const mode = t.out.slice(t.out.indexOf('toy86 exited 143'));
-      expect(mode).toMatch(/(^|\s)icanon(\s|$)/m);
-      expect(mode).toMatch(/(^|\s)echo(\s|$)/m);
+      await t.endsRestored(143);
+    } finally {
+      t.kill();
+    }
+  }, 120_000);
+
+  it('toy86 debug at a terminal: the prompt with history, the guest owning the keys while it runs, Ctrl-C back', async () => {
+    const t = new Terminal('debug boot');
+    try {
+      await t.until(/\(toy86\) $/);
+      t.type('break exec\r');
+      await t.until(/Breakpoint 1 at 0x[0-9a-f]+: file kernel\/exec.ts, line \d+\.\r\n\(toy86\) $/);
+      t.type('continue\r');
+      await t.until(/\nBreakpoint 1, exec \(/);          // init's exec of the shell
+      await t.until(/\(toy86\) $/);
+      t.type('delete\r');
+      await t.until(/delete\r\n\(toy86\) $/);
+      t.type('c\r');
+      await t.until(/\$ $/);                                // the guest's shell: it has the keys now
+      let mark = t.out.length;
+      t.type('echo hi\r');
+      await t.until(/hi\r\n\$ $/);
+      expect(t.since(mark)).toContain('echo hi\r\n');
+      t.type('\x03');                                       // Ctrl-C stops the machine, as in gdb
+      await t.until(/Program received signal SIGINT, Interrupt\.\r\n[\s\S]*\(toy86\) $/);
+      mark = t.out.length;
+      t.type('info registers eip\r');
+      await t.until(/eip {12}0x[0-9a-f]+[^\n]*\n\(toy86\) $/, 60_000, mark);
+      // The up arrow brings the last command back.
+      mark = t.out.length;
+      t.type('\x1b[A\r');
+      await t.until(/info registers eip\r\neip {12}0x[0-9a-f]+[^\n]*\n\(toy86\) $/, 60_000, mark);
+      mark = t.out.length;
+      t.type('info record\r');
+      // The keys typed while the guest ran are logged, at their counts: "echo hi\r" (in one or more pieces).
+      await t.until(/console input and writes logged: \d+\.\r\n\(toy86\) $/, 60_000, mark);
+      expect(Number(/logged: (\d+)/.exec(t.since(mark))![1])).toBeGreaterThan(0);
+      t.type('quit\r');
+      await t.endsRestored();
     } finally {
       t.kill();
     }
