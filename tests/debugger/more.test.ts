@@ -239,6 +239,21 @@ describe('toy86 debug: reverse-step, reverse-next, reverse-nexti, reverse-finish
     d.close();
   });
 
+  it('reverse-next from a function\'s first line goes back to its call; with the default snapshots too', async () => {
+    const d = start(cow);
+    const s = d.session;
+    const t1 = await d.run(['tbreak cowfault', 'continue', 'reverse-next']);
+    const o = outputs(t1);
+    // Back to the call in pagefault (in the middle of its line), as reverse-finish goes.
+    expect(o[2].out).toMatch(/^0x[0-9a-f]{8} in pagefault \(.*\) at kernel\/trap.ts:\d+\n\d+\t    const c = cowfault\(p.pgdir, va, p.pid\);\n$/);
+    expect(s.decodeAt(s.m.cpu.eip >>> 0)?.form.mnemonic).toBe('call');
+    const t2 = await d.run(['stepi', 'next', 'next', 'reverse-next']);
+    const o2 = outputs(t2);
+    expect(o2[3].out).toBe(o2[1].out);                 // back to where the first next went
+    expectGolden('reverse-next-entry', t1 + t2, fingerprint(cow));
+    d.close();
+  });
+
   it('reverse-finish lands on the call; reverse-nexti comes back over a call that returned', async () => {
     const d = start(cow, { snapshotInterval: 20_000 });
     const s = d.session;

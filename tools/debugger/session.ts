@@ -2,7 +2,7 @@
 // watchpoints and catchpoints, running forward and backward, and how a stop is reported — in
 // gdb's words. The commands themselves are in commands.ts.
 
-import { Machine, MachineError, type StopReason } from '../../emulator/machine.js';
+import { Machine, MachineError, type StopReason, type Snapshot } from '../../emulator/machine.js';
 import { S, CR, FL } from '../../emulator/cpu/state.js';
 import { SOFT_TLB_SIZE } from '../../emulator/mmu/mmu.js';
 import type { ExceptionInfo } from '../../emulator/cpu/cpu.js';
@@ -131,6 +131,9 @@ interface SyscallCall {
   callBusy: number;
   returnBusy: number | null;
 }
+
+/** A moment lineClassifier marks: the current frame's activation begins. */
+const ENTRY = { key: -1, start: true };
 
 /** How far back reverse-step and reverse-next look for the start of a line (instructions). */
 export const REVERSE_LINE_LIMIT = 5_000_000;
@@ -848,6 +851,22 @@ export class Session implements Inspector {
     this.ended = null;
   }
 
+  /** A snapshot buffer for reverse-step and reverse-next's windows. */
+  private scratch: Snapshot | null = null;
+
+  /** Goes to a busy count from a snapshot of the history at or before it, silently. */
+  private goFrom(snap: Snap, busy: number): void {
+    this.mode = 'replay';
+    this.moves++;
+    try {
+      this.sync();
+      this.history.restore(snap);
+      this.history.runToBusy(busy);
+    } finally {
+      this.mode = 'live';
+    }
+  }
+
   /** Goes back (or forward) to a busy count in the recorded history, silently. */
   goTo(busy: number): void {
     this.mode = 'replay';
@@ -978,6 +997,10 @@ export class Session implements Inspector {
     const focus = this.focusProgram();
     const top = this.topFrame();
     const f0 = top.func ? top.func.addr : -1, ebp0 = regs[5] >>> 0;
+    // The entry of this activation (for `over`): its first instruction, with the stack pointer on
+    // the return address. Nothing before it is in this frame.
+    const base = top.func ? argBase(this, top) : null;
+    const entryEsp = base !== null ? (base - 4) >>> 0 : -1;
     const info = new Map<number, { fn: number; compiled: boolean; line: string; start: boolean } | null>();
     const keys = new Map<string, number>();
     const lookup = (pc: number) => {
@@ -994,6 +1017,7 @@ export class Session implements Inspector {
     };
     return (eip) => {
       if ((st[S.CR3] >>> 0) !== cr3 || st[S.CPL] !== cpl) return null;
+      if (over && eip === f0 && (regs[4] >>> 0) === entryEsp) return ENTRY;
       const x = lookup(eip);
       if (!x) return null;
       const ebp = x.compiled ? regs[5] >>> 0 : 0;
@@ -1015,18 +1039,20 @@ export class Session implements Inspector {
    * instructions ago.
    */
   reverseLine(over: boolean): 'ok' | 'start' | 'limit' {
-    const h = this.history;
+    const h = this.history, m = this.m;
     const P = this.busy();
     if (P <= h.first.busy) return 'start';
     const classify = this.lineClassifier(over);
-    const here = classify(this.m.cpu.eip >>> 0);
-    const LIMIT = REVERSE_LINE_LIMIT;
-    let idx = h.snaps.length - 1;
-    while (idx > 0 && h.snaps[idx].busy >= P) idx--;
-    for (;;) {
-      const snap = h.snaps[idx];
+    const here = classify(m.cpu.eip >>> 0);
+    // Windows before P, growing: each reached at full speed, then walked one instruction at a time.
+    for (let width = 10_000; ; width = Math.min(width * 4, REVERSE_LINE_LIMIT)) {
+      const lo = Math.max(h.first.busy, P - width);
+      this.goTo(lo);
+      // A snapshot of the window's start (in a buffer kept for these), to come back to the target from.
+      const from: Snap = { clock: m.clock, busy: this.busy(), canonical: true, applied: h.applied, state: m.snapshot(this.scratch ?? undefined) };
+      this.scratch = from.state;
       const busy: number[] = [], key: number[] = [], start: boolean[] = [];
-      this.walkHistory(snap, P, (b, eip) => {
+      this.walkHistory(from, P, (b, eip) => {
         if (b >= P || (busy.length && busy[busy.length - 1] === b)) return;
         const c = classify(eip);
         if (c) { busy.push(b); key.push(c.key); start.push(c.start); }
@@ -1042,16 +1068,22 @@ export class Session implements Inspector {
         } else {
           j = runStart(n - 1);
         }
-        while (j > 0 && !start[j]) j = runStart(j - 1);
+        while (j > 0 && !start[j] && key[j - 1] !== ENTRY.key) j = runStart(j - 1);
+      }
+      if (j >= 0 && key[j] === ENTRY.key) {
+        // No earlier line in this frame (reverse-next from its first line): back into the
+        // caller, to the call, as gdb goes.
+        this.goFrom(from, busy[j] > h.first.busy ? busy[j] - 1 : busy[j]);
+        return 'ok';
       }
       // A run that begins with the window may have begun before it: look further back.
-      if (j > 0 || (j === 0 && idx === 0)) { this.goTo(busy[j]); return 'ok'; }
-      if (idx === 0) { this.goTo(h.first.busy); return 'start'; }
-      if (P - h.snaps[idx - 1].busy > LIMIT) {
+      const atStart = lo === h.first.busy;
+      if (j > 0 || (j === 0 && atStart)) { this.goFrom(from, busy[j]); return 'ok'; }
+      if (atStart) { this.goTo(h.first.busy); return 'start'; }
+      if (width >= REVERSE_LINE_LIMIT) {
         this.goTo(j === 0 ? busy[0] : P);
         return j === 0 ? 'ok' : 'limit';
       }
-      idx--;
     }
   }
 
