@@ -1205,17 +1205,17 @@ const COMMANDS: Command[] = [
   { name: 'down', aliases: ['do', 'dow'], help: 'down [N]: select the frame N levels in (toward frame 0).', run: (s, a) => upDown(s, a, -1) },
   { name: 'display', help: 'display[/FMT] EXPR: show EXPR after every stop (with /i, /s or a size: as x shows memory); display alone shows them now.', run: displayCommand },
   { name: 'undisplay', help: 'undisplay [N...]: stop showing displays (all without N).', run: (_s, a, ctx) => undisplay(ctx, a) },
-  { name: 'x', help: 'x/NFU ADDR: memory at a virtual address (F: x d u o t a c i s; U: b h w).', run: examine },
+  { name: 'x', help: 'x/NFU ADDR: memory at a virtual address (F: x d u o t a c f s i z; U: b h w g).', run: examine },
   { name: 'xp', help: 'xp /NFU ADDR: physical memory (QEMU\'s monitor).', run: examinePhysical },
   { name: 'disassemble', help: 'disassemble[/rs] [LOC [N] | START,END | START,+LEN]: code with <symbol+offset>.', run: (s, a) => disassemble(s, a) },
   { name: 'backtrace', aliases: ['bt', 'where'], help: 'backtrace [N]: the frames, from the kernel through traps into user code.', run: (s, a) => backtrace(s, a) },
   { name: 'print', aliases: ['p', 'inspect'], help: 'print[/FMT] EXPR: an expression\'s value ($eax, $cr2, symbols, C operators).', run: (s, a) => print(s, a) },
-  { name: 'set', help: 'set $REG = EXPR | set var NAME = EXPR | set *ADDR = EXPR: change the machine (logged for replays).', run: (s, a) => setCommand(s, a) },
+  { name: 'set', help: 'set $REG = EXPR | set var NAME = EXPR | set *ADDR = EXPR: change the machine (logged for replays); set print symbol-filename on|off.', run: (s, a) => setCommand(s, a) },
   { name: 'walk', help: 'walk[/rwxuk] ADDR [PID]: the page walk of ADDR, each entry decoded, and the outcome of an access.', run: (s, a) => walkCommand(s, a) },
   { name: 'send', help: 'send "TEXT": type TEXT on the guest\'s console (C escapes; Enter is \\r).', run: (s, a) => send(s, a) },
-  { name: 'trace', help: 'trace on|off [exec|int|pf|io|tlb]...: one line per event while the machine runs.', run: traceCommand },
+  { name: 'trace', help: 'trace on|off [exec|int|pf|io|tlb|pages]...: one line per event while the machine runs.', run: traceCommand },
   { name: 'list', aliases: ['l'], help: 'list [LOC]: ten source lines around LOC.', run: list },
-  { name: 'info', aliases: ['i'], help: 'info SUBCOMMAND: registers breakpoints watchpoints symbol address line frame display tlb mem idt proc vm frames swap record.', run: async (s, a, ctx) => {
+  { name: 'info', aliases: ['i'], help: 'info SUBCOMMAND: registers breakpoints watchpoints symbol address line frame args locals display tlb mem idt proc vm frames swap record.', run: async (s, a, ctx) => {
     const m = /^(\S+)\s*(.*)$/.exec(a.trim());
     if (!m) throw new DebugError('List of info subcommands: ' + INFO.map((c) => c.name).join(', ') + '.');
     const c = lookup(INFO, m[1], (w) => `Undefined info command: "${w}".  Try "help info".`, 'info ');
