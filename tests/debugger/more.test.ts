@@ -109,6 +109,32 @@ describe('toy86 debug: run, start, and the frame\'s arguments', () => {
   });
 });
 
+describe('toy86 debug: until and advance', () => {
+  it('until goes past a loop\'s jump back; advance stops at its location or when the function returns', async () => {
+    const d = start(cow);
+    const loop = lineOf('userland/demos/cow.ts', 'while (field < 10');
+    const t = await d.run([
+      `tbreak cow.ts:${loop}`,
+      'continue',
+      'until',
+      'advance nosuch',
+      'advance cowfault',
+      'advance cowfault',
+      'advance kmain',
+    ]);
+    expectGolden('until-advance', t, fingerprint(cow));
+    const o = outputs(t);
+    expect(o[2].out).toBe(`${loop + 1}\t  let v: u32 = 0;\n`);
+    expect(o[3].out).toBe('Function "nosuch" not defined.\n');
+    // minflt returns before any cowfault: advance stops there, in main.
+    expect(o[4].out).toMatch(/^0x[0-9a-f]{8} in main \(.*\) at userland\/demos\/cow.ts:\d+\n/);
+    expect(o[5].out).toMatch(/^cowfault \(pd=0x[0-9a-f]+, va=0x[0-9a-f]+, pid=\d+\) at kernel\/vm.ts:\d+\n/);
+    // kmain never runs again: advance stops when cowfault returns, in pagefault.
+    expect(o[6].out).toMatch(/^0x[0-9a-f]{8} in pagefault \(.*\) at kernel\/trap.ts:\d+\n/);
+    d.close();
+  });
+});
+
 describe('toy86 debug: display and x\'s formats', () => {
   it('display shows its expressions after every stop; x/g and x/f read giant words and floats', async () => {
     const d = start(cow);

@@ -274,35 +274,40 @@ async function stepLine(s: Session, args: string, over: boolean): Promise<void> 
   const n = count(args, s);
   const f = startFunc(s);
   let stop: Stop = { kind: 'done' };
-  for (let k = 0; k < n && stop.kind === 'done'; k++) {
-    const st = s.m.cpu.state;
-    const start = s.lineOf(s.m.cpu.eip, false);
-    if (!start) throw new DebugError('Cannot find bounds of current function');
-    const cpl = st[S.CPL], cr3 = st[S.CR3] >>> 0;
-    for (let i = 0; i < 1_000_000; i++) {
-      const pc = s.m.cpu.eip >>> 0, esp = s.m.cpu.regs[4] >>> 0;
-      const d = s.decodeAt(pc);
-      const mn = d?.form.mnemonic ?? '';
-      if (d && (mn === 'int' || (over && mn === 'call'))) {
-        stop = await s.forward({ internal: { addr: (pc + d.length) >>> 0, esp, cr3 } });
-      } else {
-        stop = await s.forward({ untilBusy: s.busy() + 1 });
-        if (stop.kind === 'done' && (st[S.CPL] !== cpl || (st[S.CR3] >>> 0) !== cr3)) {
-          // An interrupt or a fault: back to where it was taken.
-          stop = await s.forward({ internal: { addr: pc, esp, cr3 } });
-        }
-      }
-      if (stop.kind !== 'done') break;
-      const here = s.m.cpu.eip >>> 0;
-      const l = s.lineOf(here, false);
-      if (!l || !l.start || (l.file === start.file && l.line === start.line)) continue;
-      const fn = s.programFor(here)?.functionAt(here);
-      // Into a compiled function: stop after its prologue, as gdb does.
-      if (fn && here === fn.addr && s.programFor(here)!.afterPrologue(fn) !== here) continue;
-      break;
-    }
-  }
+  for (let k = 0; k < n && stop.kind === 'done'; k++) stop = await stepOneLine(s, over);
   out(s, s.report(stop, f));
+}
+
+/** One `step` (over false) or `next` (over true). */
+async function stepOneLine(s: Session, over: boolean): Promise<Stop> {
+  let stop: Stop = { kind: 'done' };
+  const st = s.m.cpu.state;
+  const start = s.lineOf(s.m.cpu.eip, false);
+  if (!start) throw new DebugError('Cannot find bounds of current function');
+  const cpl = st[S.CPL], cr3 = st[S.CR3] >>> 0;
+  for (let i = 0; i < 1_000_000; i++) {
+    const pc = s.m.cpu.eip >>> 0, esp = s.m.cpu.regs[4] >>> 0;
+    const d = s.decodeAt(pc);
+    const mn = d?.form.mnemonic ?? '';
+    if (d && (mn === 'int' || (over && mn === 'call'))) {
+      stop = await s.forward({ internal: { addr: (pc + d.length) >>> 0, esp, cr3 } });
+    } else {
+      stop = await s.forward({ untilBusy: s.busy() + 1 });
+      if (stop.kind === 'done' && (st[S.CPL] !== cpl || (st[S.CR3] >>> 0) !== cr3)) {
+        // An interrupt or a fault: back to where it was taken.
+        stop = await s.forward({ internal: { addr: pc, esp, cr3 } });
+      }
+    }
+    if (stop.kind !== 'done') break;
+    const here = s.m.cpu.eip >>> 0;
+    const l = s.lineOf(here, false);
+    if (!l || !l.start || (l.file === start.file && l.line === start.line)) continue;
+    const fn = s.programFor(here)?.functionAt(here);
+    // Into a compiled function: stop after its prologue, as gdb does.
+    if (fn && here === fn.addr && s.programFor(here)!.afterPrologue(fn) !== here) continue;
+    break;
+  }
+  return stop;
 }
 
 /** The selected frame and its caller, for finish and reverse-finish. */
@@ -311,6 +316,37 @@ function frameAndCaller(s: Session): { f0: Frame; f1: Frame } {
   const frames = unwind(s, level + 2, true);
   if (frames.length < level + 2 || frames[level + 1].trap || !frames[level].func) throw new DebugError('"finish" not meaningful in the outermost frame.');
   return { f0: frames[level], f1: frames[level + 1] };
+}
+
+/**
+ * gdb's `advance LOC` and `until LOC`: run until LOC, or until the current frame returns to its
+ * caller; `until` alone: `next`, but not back to an earlier line of a loop (on to a line past
+ * this one, or out of the frame).
+ */
+async function advanceCommand(s: Session, args: string, until: boolean): Promise<void> {
+  const f = startFunc(s);
+  if (!args.trim()) {
+    if (!until) throw new DebugError('Argument required (a location).');
+    const from = s.lineOf(s.m.cpu.eip, false);
+    if (!from) throw new DebugError('Cannot find bounds of current function');
+    const ebp = s.m.cpu.regs[5] >>> 0;
+    let stop: Stop;
+    for (;;) {
+      stop = await stepOneLine(s, true);
+      if (stop.kind !== 'done') break;
+      // Still in this frame, at a line before this one (a loop's jump back): go on.
+      const l = s.lineOf(s.m.cpu.eip, false);
+      const fn = startFunc(s);
+      if (!l || !f || !fn || fn.addr !== f.addr || (s.m.cpu.regs[5] >>> 0) !== ebp || l.file !== from.file || l.line > from.line) break;
+    }
+    out(s, s.report(stop, f));
+    return;
+  }
+  const loc = s.resolve(args);
+  const frames = unwind(s, 2, true);
+  const caller = frames.length > 1 && !frames[1].trap ? frames[1] : null;
+  const stop = await s.forward({ at: loc.addr, internal: caller ? { addr: caller.pc, esp: caller.esp, cr3: s.m.cpu.state[S.CR3] >>> 0 } : undefined });
+  out(s, s.report(stop, f));
 }
 
 async function finishCommand(s: Session): Promise<void> {
@@ -1200,6 +1236,8 @@ const COMMANDS: Command[] = [
   { name: 'reverse-next', aliases: ['rn'], moves: true, help: 'reverse-next [N]: back to the start of the previous source line of this function, over calls.', run: (s, a) => reverseLineCommand(s, a, true) },
   { name: 'reverse-finish', moves: true, help: 'reverse-finish: back to the call of the selected frame\'s function.', run: (s) => reverseFinish(s) },
   { name: 'reverse-continue', aliases: ['rc'], moves: true, help: 'reverse-continue: go back to where continue last stopped (a breakpoint, watchpoint or catchpoint).', run: (s) => reverseContinue(s) },
+  { name: 'advance', moves: true, help: 'advance LOC: run until LOC, or until the current function returns.', run: (s, a) => advanceCommand(s, a, false) },
+  { name: 'until', aliases: ['u'], moves: true, help: 'until [LOC]: as next, but past a loop\'s jump back; until LOC: as advance.', run: (s, a) => advanceCommand(s, a, true) },
   { name: 'frame', aliases: ['f'], help: 'frame [N]: select frame N (backtrace numbers them) and show it; without N, show the selected frame.', run: (s, a) => frameCommand(s, a) },
   { name: 'up', help: 'up [N]: select the frame N levels out (toward main).', run: (s, a) => upDown(s, a, 1) },
   { name: 'down', aliases: ['do', 'dow'], help: 'down [N]: select the frame N levels in (toward frame 0).', run: (s, a) => upDown(s, a, -1) },

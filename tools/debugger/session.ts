@@ -114,6 +114,8 @@ interface Goal {
   untilBusy?: number;
   /** Stop at this address when ESP and CR3 are these (the frame a call returns to: nexti, finish). */
   internal?: { addr: number; esp: number; cr3: number };
+  /** Stop at this address too, in any frame (advance, until LOC). */
+  at?: number;
 }
 
 /**
@@ -623,11 +625,12 @@ export class Session implements Inspector {
   }
 
   /** Installs the enabled breakpoints and watchpoints (and the temporary ones of a run) in the machine. */
-  sync(internal?: number): void {
+  sync(internal?: number, at?: number): void {
     const cpu = this.m.cpu;
     cpu.breakpoints.clear();
     for (const b of this.bps) if (b.enabled && b.type === 'breakpoint') cpu.breakpoints.add(b.addr >>> 0);
     if (internal !== undefined) cpu.breakpoints.add(internal >>> 0);
+    if (at !== undefined) cpu.breakpoints.add(at >>> 0);
     // Where the system calls a `catch syscall` stopped on return to.
     for (const c of this.syscallCalls) if (c.bp.enabled) cpu.breakpoints.add(c.addr >>> 0);
     cpu.watchpoints.length = 0;
@@ -706,6 +709,7 @@ export class Session implements Inspector {
       if (ret) return ret;
       const g = goal.internal;
       if (g && r.addr === g.addr && this.m.cpu.regs[4] >>> 0 === g.esp && this.m.cpu.state[S.CR3] >>> 0 === g.cr3) return { kind: 'done' };
+      if (goal.at !== undefined && r.addr === goal.at >>> 0) return { kind: 'done' };
       for (const b of this.bps) {
         if (!b.enabled || b.type !== 'breakpoint' || b.addr !== r.addr || !this.inProgram(b) || !this.condHolds(b)) continue;
         if (live && b.ignore > 0) { b.ignore--; b.hits++; continue; }
@@ -782,7 +786,7 @@ export class Session implements Inspector {
     this.mode = 'live';
     this.moves++;
     const eip = m.cpu.eip >>> 0;
-    this.sync(goal.internal?.addr);
+    this.sync(goal.internal?.addr, goal.at);
     // Continuing from a breakpoint's address runs its instruction.
     m.cpu.resumeFrom = m.cpu.breakpoints.has(eip) ? eip : -1;
     for (const b of this.bps) if (b.type.endsWith('watchpoint')) b.old = this.watchValue(b);
