@@ -89,6 +89,10 @@ describe('toy86 debug: run, start, and the frame\'s arguments', () => {
       'print user',
       'info locals',
       'run now',
+      'frame 0',
+      'printf "va=%#x pid=%d %5u|%-4d|%c %%\\n", va, pid, 7, 3, 65',
+      'output pid',
+      'printf "%d\\n"',
     ]);
     expectGolden('run-start', t, fingerprint(cow));
     const o = outputs(t);
@@ -105,6 +109,9 @@ describe('toy86 debug: run, start, and the frame\'s arguments', () => {
     expect(o[11].out).toMatch(/^\$4 = (true|false)\n$/);
     expect(o[12].out).toMatch(/^No locals: /);
     expect(o[13].out).toBe('The program\'s arguments are given on the command line: toy86 debug run PROGRAM ARGS...\n');
+    expect(o[15].out).toBe(`va=${va} pid=${pid}     7|3   |A %\n`);
+    // output adds no newline (gdb's prompt follows it on the line).
+    expect(t).toContain(`(toy86) output pid\n${pid}(toy86) printf "%d\\n"\nBad format string, missing '"'\n`);
     d.close();
   });
 });

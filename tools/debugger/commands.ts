@@ -906,6 +906,63 @@ function setCommand(s: Session, args: string): void {
   s.eval(rest);
 }
 
+/** Splits `a, f(b, c), "x,y"` at its top-level commas. */
+function splitArgs(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0, quote = '', cur = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) { cur += c; if (c === '\\') cur += text[++i] ?? ''; else if (c === quote) quote = ''; continue; }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) { parts.push(cur.trim()); cur = ''; continue; }
+    cur += c;
+  }
+  if (cur.trim()) parts.push(cur.trim());
+  return parts;
+}
+
+/** gdb's `printf "FORMAT", ARGS...`: C's conversions d i u x X o c s p and %%, with flags and widths. */
+function printfCommand(s: Session, args: string): void {
+  const m = /^\s*"((?:[^"\\]|\\.)*)"\s*(?:,(.*))?$/s.exec(args);
+  if (!m) throw new DebugError('Bad format string');
+  const format = unescape(m[1]);
+  const values = m[2] !== undefined ? splitArgs(m[2]) : [];
+  let k = 0;
+  const text = format.replace(/%([-+ 0#]*)(\d*)(?:\.(\d+))?(?:hh|h|ll|l|z)?([diuxXocsp%])/g, (_all, flags: string, width: string, prec: string | undefined, conv: string) => {
+    if (conv === '%') return '%';
+    if (k >= values.length) throw new DebugError('Bad format string, missing \'"\'');
+    const v = s.eval(values[k++]).v;
+    let body: string;
+    switch (conv) {
+      case 'd': case 'i': body = String(v | 0); break;
+      case 'u': body = String(v >>> 0); break;
+      case 'x': body = (v >>> 0).toString(16); break;
+      case 'X': body = (v >>> 0).toString(16).toUpperCase(); break;
+      case 'o': body = (v >>> 0).toString(8); break;
+      case 'c': body = String.fromCharCode(v & 0xff); break;
+      case 'p': body = hex(v); break;
+      default: {
+        const bytes: number[] = [];
+        for (let a = v >>> 0; bytes.length < (prec !== undefined ? Number(prec) : 4096); a = (a + 1) >>> 0) {
+          const b = readVirt(s.m, a, 1)[0];
+          if (b === 0) break;
+          bytes.push(b);
+        }
+        body = String.fromCharCode(...bytes);
+      }
+    }
+    if (flags.includes('#') && (conv === 'x' || conv === 'X') && v !== 0) body = (conv === 'x' ? '0x' : '0X') + body;
+    const w = Number(width || 0);
+    if (body.length >= w) return body;
+    if (flags.includes('-')) return body.padEnd(w);
+    return flags.includes('0') && conv !== 's' && conv !== 'c' ? body.padStart(w, '0') : body.padStart(w);
+  });
+  if (k < values.length) throw new DebugError('Extra arguments at end of format string');
+  s.out(text);
+}
+
 function echo(s: Session, args: string): void {
   s.out(unescape(args.replace(/^ /, '')));
 }
@@ -1247,7 +1304,7 @@ const COMMANDS: Command[] = [
   { name: 'xp', help: 'xp /NFU ADDR: physical memory (QEMU\'s monitor).', run: examinePhysical },
   { name: 'disassemble', help: 'disassemble[/rs] [LOC [N] | START,END | START,+LEN]: code with <symbol+offset>.', run: (s, a) => disassemble(s, a) },
   { name: 'backtrace', aliases: ['bt', 'where'], help: 'backtrace [N]: the frames, from the kernel through traps into user code.', run: (s, a) => backtrace(s, a) },
-  { name: 'print', aliases: ['p', 'inspect'], help: 'print[/FMT] EXPR: an expression\'s value ($eax, $cr2, symbols, C operators).', run: (s, a) => print(s, a) },
+  { name: 'print', aliases: ['p', 'pr', 'inspect'], help: 'print[/FMT] EXPR: an expression\'s value ($eax, $cr2, symbols, C operators).', run: (s, a) => print(s, a) },
   { name: 'set', help: 'set $REG = EXPR | set var NAME = EXPR | set *ADDR = EXPR: change the machine (logged for replays); set print symbol-filename on|off.', run: (s, a) => setCommand(s, a) },
   { name: 'walk', help: 'walk[/rwxuk] ADDR [PID]: the page walk of ADDR, each entry decoded, and the outcome of an access.', run: (s, a) => walkCommand(s, a) },
   { name: 'send', help: 'send "TEXT": type TEXT on the guest\'s console (C escapes; Enter is \\r).', run: (s, a) => send(s, a) },
@@ -1260,6 +1317,11 @@ const COMMANDS: Command[] = [
     await c.run(s, m[2], ctx);
   } },
   { name: 'echo', help: 'echo TEXT: print TEXT (C escapes; \\n for a newline).', run: (s, a) => echo(s, a) },
+  { name: 'printf', help: 'printf "FORMAT", EXPR...: C\'s printf (d i u x X o c s p), as gdb\'s.', run: (s, a) => printfCommand(s, a) },
+  { name: 'output', help: 'output EXPR: the value alone, with no newline and not in the value history.', run: (s, a) => {
+    if (!a.trim()) throw new DebugError('Argument required (expression to compute).');
+    s.out(s.formatValue(s.eval(a), null));
+  } },
   { name: 'help', aliases: ['h'], help: 'help [COMMAND]', run: (s, a) => help(s, a) },
   { name: 'quit', aliases: ['q', 'exit'], help: 'quit: end the session.', run: (_s, _a, ctx) => { ctx.quit = true; } },
 ];
