@@ -68,7 +68,7 @@ export async function runMonitor(o: MonitorOptions): Promise<number> {
   rl.on('close', () => gotLine(null));
   rl.on('SIGINT', () => { stdout.write('^C\n'); rl.prompt(); });
   con.setHooks({
-    onQuit: () => { quit = true; stop = 'Ctrl-A x'; poke(); gotLine(null); },
+    onQuit: () => { quit = true; stop = 'Ctrl-A x: toy86 ends.'; poke(); gotLine(null); },
     onInput: poke,
     onMonitor: () => {
       if (guest) { stop = 'Stopped by Ctrl-A c.'; poke(); }
