@@ -1048,6 +1048,8 @@ export class Session implements Inspector {
     if (P <= h.first.busy) return 'start';
     const classify = this.lineClassifier(over);
     const here = classify(m.cpu.eip >>> 0);
+    // At the very entry of the function (reverse-next): its call is the moment before.
+    if (here === ENTRY) { this.goTo(P - 1); return 'ok'; }
     // Windows before P, growing: each reached at full speed, then walked one instruction at a time.
     for (let width = 10_000; ; width = Math.min(width * 4, REVERSE_LINE_LIMIT)) {
       const lo = Math.max(h.first.busy, P - width);
@@ -1077,7 +1079,8 @@ export class Session implements Inspector {
       if (j >= 0 && key[j] === ENTRY.key) {
         // No earlier line in this frame (reverse-next from its first line): back into the
         // caller, to the call, as gdb goes.
-        this.goFrom(from, busy[j] > h.first.busy ? busy[j] - 1 : busy[j]);
+        const t = busy[j] > h.first.busy ? busy[j] - 1 : busy[j];
+        if (t >= from.busy) this.goFrom(from, t); else this.goTo(t);
         return 'ok';
       }
       // A run that begins with the window may have begun before it: look further back.
