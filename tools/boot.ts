@@ -225,11 +225,14 @@ export async function boot(o: BootOptions): Promise<number> {
         con.deliver();
         const { runMonitor } = await import('./debugger/monitor.js');
         const program = /(?:^|\s)init=\/bin\/(\S+)/.exec(o.append ?? '')?.[1];
-        return await runMonitor({
+        const code = await runMonitor({
           machine: m, console: con, debugcon,
           target: { kernel: readInput(o.kernel, 'kernel'), kernelPath: o.kernel, disk: image?.data ?? null, append: o.append, maxInsns, program },
           route: (serial, debug, trace) => { serialTo = serial; debugTo = debug; traced = trace; },
         });
+        if (code !== null) return code;
+        monitor = false;
+        continue;
       }
       if (r.kind === 'limit') {
         if (m.clock >= maxInsns) { endTrace(); process.stderr.write(describeStop(m, r) + '\n'); return exitCode(r); }

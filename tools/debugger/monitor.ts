@@ -31,8 +31,11 @@ export interface MonitorOptions {
   out?: NodeJS.WriteStream;
 }
 
-/** Runs the step/trace console on a booted machine; resolves to toy86's exit code. */
-export async function runMonitor(o: MonitorOptions): Promise<number> {
+/**
+ * Runs the step/trace console on a booted machine; resolves to toy86's exit code, or null when
+ * the console could not start (said in one line; the guest's console goes on).
+ */
+export async function runMonitor(o: MonitorOptions): Promise<number | null> {
   const stdout = o.out ?? process.stdout;
   const con = o.console;
   let guest = false;
@@ -52,7 +55,13 @@ export async function runMonitor(o: MonitorOptions): Promise<number> {
       wait: () => new Promise<void>((res) => { wake = res; }),
     },
   };
-  const session = new Session(o.target, io, { machine: o.machine });
+  let session: Session;
+  try {
+    session = new Session(o.target, io, { machine: o.machine });
+  } catch (e) {
+    stdout.write(`\r\ntoy86: the step/trace console cannot start: ${e instanceof Error ? e.message : String(e)}\r\n`);
+    return null;
+  }
   o.route((b) => session.guestOutput(b), (b) => session.debugOutput(b),
     (line) => session.mode === 'live' && !(parseInt(line, 10) < session.shownUntil));
   const ctx = new CommandContext();
