@@ -158,7 +158,9 @@ describe('the console in a terminal', () => {
       await t.until('(toy86) ');
       t.resize(90, 25); // a resized terminal does no harm
       t.type('x/4xw $esp\r');
-      await t.until(/x\/4xw \$esp\r\n0x[0-9a-f]+( <[^>]+>)?:(\t0x[0-9a-f]{8}){4}\r\n\(toy86\) $/);
+      // (readline redraws its prompt when the resize reaches it, which may be after the output:
+      // the escapes stripped, the screen's one prompt then reads twice.)
+      await t.until(/x\/4xw \$esp\r\n0x[0-9a-f]+( <[^>]+>)?:(\t0x[0-9a-f]{8}){4}\r\n(\(toy86\) )+$/);
       t.type('\x01x');
       await t.endsRestored();
     } finally {
