@@ -26,7 +26,8 @@ const KINDS = ['free', 'text', 'data', 'heap', 'stack', 'mmap'];
 /** Frame flags (kernel/kalloc.ts, kernel/swap.ts). */
 export const FRAME_RESERVED = 1, FRAME_KERNEL = 2, FRAME_USER = 4, FRAME_PINNED = 8;
 const PTE_P = 1, PTE_SWAP = 0x400;
-const POLICIES = ['clock', 'fifo', 'aging'];
+/** vm.policy's names, in the order of kernel/swap.ts's POLICY_* numbers. */
+export const POLICIES = ['clock', 'fifo', 'aging', 'lru2'];
 
 export interface ProcInfo {
   slot: number;

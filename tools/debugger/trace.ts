@@ -55,6 +55,7 @@ import { S } from '../../emulator/cpu/state.js';
 import type { ExceptionInfo } from '../../emulator/cpu/cpu.js';
 import { decode } from '../../emulator/isa/encoding.js';
 import { formatInstruction, hex8 } from '../../emulator/isa/disasm.js';
+import { POLICIES } from './kernelviews.js';
 import { SHF_ALLOC, STT_FILE, STT_SECTION, STT_OBJECT, type ElfFile } from '../asm/elf.js';
 
 export const TRACE_KINDS = ['exec', 'int', 'pf', 'io', 'tlb', 'pages'] as const;
@@ -312,7 +313,6 @@ function frameTable(m: Machine): { table: number; nframes: number } | null {
   return { table, nframes };
 }
 
-const POLICIES = ['clock', 'fifo', 'aging'];
 
 /** The kernel's counters (kernel/vm.ts, kernel/swap.ts) as `name=value` words; '' when none. */
 export function kernelCounters(m: Machine): string {
