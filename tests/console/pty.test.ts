@@ -168,6 +168,24 @@ describe('the console in a terminal', () => {
     }
   }, 120_000);
 
+  it('Ctrl-A x while the guest runs under the step/trace console ends toy86', async () => {
+    const t = new Terminal();
+    try {
+      await t.until('$ ');
+      t.type('\x01c');
+      await t.until('(toy86) ');
+      t.type('continue\r');
+      await t.until('Continuing.');
+      const mark = t.out.length;
+      t.type('echo again\r');
+      await t.until(/again\r\n\$ $/, 60_000, mark);
+      t.type('\x01x');
+      await t.endsRestored();
+    } finally {
+      t.kill();
+    }
+  }, 120_000);
+
   it('SIGTERM ends toy86 with the terminal restored', async () => {
     const t = new Terminal();
     try {
