@@ -93,6 +93,7 @@ describe('toy86 debug: run, start, and the frame\'s arguments', () => {
       'printf "va=%#x pid=%d %5u|%-4d|%c %%\\n", va, pid, 7, 3, 65',
       'output pid',
       'printf "%d\\n"',
+      'print $_exitcode',
     ]);
     expectGolden('run-start', t, fingerprint(cow));
     const o = outputs(t);
@@ -112,6 +113,8 @@ describe('toy86 debug: run, start, and the frame\'s arguments', () => {
     expect(o[15].out).toBe(`va=${va} pid=${pid}     7|3   |A %\n`);
     // output adds no newline (gdb's prompt follows it on the line).
     expect(t).toContain(`(toy86) output pid\n${pid}(toy86) printf "%d\\n"\nBad format string, missing '"'\n`);
+    // The first run's exit code, as gdb keeps it.
+    expect(t.endsWith('(toy86) print $_exitcode\n$5 = 0\n')).toBe(true);
     d.close();
   });
 });
@@ -229,6 +232,7 @@ describe('toy86 debug: catch syscall', () => {
       'continue',
       'continue',
       'info breakpoints',
+      'print $_exitcode',
       'continue',
       'reverse-continue',
       'reverse-continue',
@@ -242,11 +246,12 @@ describe('toy86 debug: catch syscall', () => {
     // The return is to the instruction after the int 0x80, in user mode.
     const s = d.session;
     expect(o[3].out).toContain('catchpoint already hit 2 times');
-    expect(o[4].out).toContain('(call to syscall write)');
-    expect(o[5].out).toContain('(returned from syscall write)');
-    expect(o[6].out).toContain('(call to syscall write)');
-    expect(o[7].out).toContain('(returned from syscall write)');
-    expect(o[8].out).toContain('(call to syscall write)');
+    expect(o[4].out).toBe('$1 = void\n');                   // no exit code yet
+    expect(o[5].out).toContain('(call to syscall write)');
+    expect(o[6].out).toContain('(returned from syscall write)');
+    expect(o[7].out).toContain('(call to syscall write)');
+    expect(o[8].out).toContain('(returned from syscall write)');
+    expect(o[9].out).toContain('(call to syscall write)');
     expect(s.m.cpu.state[S.CPL]).toBe(0);
     d.close();
   });

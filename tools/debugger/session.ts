@@ -1246,6 +1246,7 @@ export class Session implements Inspector {
         return `\nCatchpoint ${b.num} (${what}), ${this.frameText(this.topFrame())}\n` + (this.sourceText(this.m.cpu.eip) ? this.sourceText(this.m.cpu.eip) + '\n' : '');
       }
       case 'poweroff':
+        this.convenience.set('_exitcode', { v: stop.code, type: T.int });
         return stop.code === 0 ? '[Inferior 1 (toy86) exited normally]\n' : `[Inferior 1 (toy86) exited with code ${stop.code.toString(8).padStart(2, '0')}]\n`;
       case 'triple-fault': {
         const e = this.m.lastException;
