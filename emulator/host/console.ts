@@ -3,11 +3,15 @@
 // (as in QEMU): Ctrl-A x quits, Ctrl-A c switches between the console and the step/trace console
 // (QEMU's monitor key; tools/debugger/monitor.ts), Ctrl-A h lists the keys, Ctrl-A Ctrl-A sends a
 // Ctrl-A. The terminal's mode is restored on every way out: the end, an error, exit(), and the
-// signals that end a process (SIGTERM, SIGHUP; SIGINT cannot come from the raw terminal).
+// signals that end a process (SIGTERM, SIGHUP, and SIGINT and SIGQUIT sent by another process:
+// the raw terminal's own Ctrl-C and Ctrl-\ are bytes for the guest).
 
 import type { Machine } from '../machine.js';
 
 export const CTRL_A = 0x01;
+
+/** The signals after which the terminal's mode is restored before the process dies of them. */
+const ENDING_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT', 'SIGQUIT'];
 
 export interface ConsoleHooks {
   /** Ctrl-A x. */
@@ -44,8 +48,7 @@ export class HostConsole {
       this.raw = true;
       process.on('exit', this.restore);
       // Restore the mode, then die of the signal as the default action would.
-      process.once('SIGTERM', this.onSignal);
-      process.once('SIGHUP', this.onSignal);
+      for (const sig of ENDING_SIGNALS) process.once(sig, this.onSignal);
     }
     this.stdin.on('data', (chunk: Buffer) => this.receive(chunk));
     // The end of input wakes an idle run loop too: it then sees that nothing more can come.
@@ -124,8 +127,7 @@ export class HostConsole {
       this.raw = false;
       try { this.stdin.setRawMode(false); } catch { /* the terminal is gone */ }
       process.off('exit', this.restore);
-      process.off('SIGTERM', this.onSignal);
-      process.off('SIGHUP', this.onSignal);
+      for (const sig of ENDING_SIGNALS) process.off(sig, this.onSignal);
     }
     this.stdin.pause();
     this.stdin.removeAllListeners('data');

@@ -1,10 +1,14 @@
 // The console in a real pseudo-terminal (node-pty), as a person at a terminal uses it (issue 8):
-// raw mode with the guest's own echo and line editing, Ctrl-C to the foreground program, the
-// Ctrl-A escapes, and the terminal's mode restored when toy86 ends.
+// raw mode with the guest's own echo and line editing, Ctrl-C to the foreground program, Ctrl-D
+// at the start of a line, the Ctrl-A escapes, resizes, and the terminal's mode restored however
+// toy86 ends: Ctrl-A x, quit, the guest powering off, a crash of the machine, and the signals that
+// end a process.
 
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, afterAll } from 'vitest';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as pty from 'node-pty';
 import { execFileSync } from 'node:child_process';
 
@@ -22,7 +26,7 @@ class Terminal {
   }
   exited: Promise<number>;
   constructor(args = 'boot') {
-    this.p = pty.spawn('/bin/sh', ['-c', `"${process.execPath}" "${CLI}" ${args}; echo "toy86 exited $?"; stty -a`], { cols: 200, rows: 30, cwd: ROOT, env: process.env as Record<string, string> });
+    this.p = pty.spawn('/bin/sh', ['-c', `ulimit -c 0; "${process.execPath}" "${CLI}" ${args}; echo "toy86 exited $?"; stty -a`], { cols: 200, rows: 30, cwd: ROOT, env: process.env as Record<string, string> });
     this.p.onData((d) => { this.raw += d; });
     this.exited = new Promise((resolve) => this.p.onExit((e) => resolve(e.exitCode)));
   }
@@ -30,6 +34,8 @@ class Terminal {
   resize(cols: number, rows: number): void { this.p.resize(cols, rows); }
   /** The pid of toy86 (the shell's child). */
   toy86Pid(): number { return Number(execFileSync('pgrep', ['-P', String(this.p.pid)], { encoding: 'utf8' }).trim().split('\n')[0]); }
+  /** The terminal's mode while toy86 runs, as `stty -a` on toy86's stdin prints it. */
+  mode(): string { return execFileSync('stty', ['-F', `/proc/${this.toy86Pid()}/fd/0`, '-a'], { encoding: 'utf8' }); }
   /** Waits until the screen shows `text` (in what arrived after `from`). */
   async until(text: string | RegExp, ms = 60_000, from = 0): Promise<void> {
     const t0 = Date.now();
@@ -55,6 +61,18 @@ class Terminal {
   }
 }
 
+/** Polls `check` until it holds (a condition, not a sleep). */
+async function waitFor(check: () => boolean, ms = 60_000): Promise<void> {
+  const t0 = Date.now();
+  while (!check()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out waiting for a condition');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'toy86-pty-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 describe('the console in a terminal', () => {
   it('boots to the prompt; commands, Ctrl-C, Ctrl-A h and Ctrl-A x work; the terminal mode comes back', async () => {
     const t = new Terminal();
@@ -78,6 +96,60 @@ describe('the console in a terminal', () => {
       expect(t.since(mark)).toMatch(/C-a h +print this help/);
       t.type('\x01x');
       await t.endsRestored();
+    } finally {
+      t.kill();
+    }
+  }, 120_000);
+
+  it('raw mode: the guest echoes each key once and edits the line (Backspace, Ctrl-U); a resize does no harm; Ctrl-D at the start of a line ends the shell and the machine', async () => {
+    const t = new Terminal();
+    try {
+      await t.until('$ ');
+      // The terminal is raw while toy86 runs: no echo, no line editing, no signals from keys.
+      const mode = t.mode();
+      for (const flag of ['-icanon', '-echo', '-isig']) expect(mode).toMatch(new RegExp(`(^|\\s)${flag}(\\s|$)`, 'm'));
+      let mark = t.out.length;
+      t.type('echo abx\x7fc\r');
+      await t.until(/\r\nabc\r\n\$ $/, 60_000, mark);
+      // The guest's echo, once (the terminal echoes nothing), and the erase as the guest draws it.
+      expect(t.since(mark)).toBe('echo abx\b \bc\r\nabc\r\n$ ');
+      mark = t.out.length;
+      t.type('echo wrong\x15echo right\r');
+      await t.until(/\r\nright\r\n\$ $/, 60_000, mark);
+      expect(t.since(mark)).not.toContain('wrong\r\n');
+      t.resize(100, 40);
+      mark = t.out.length;
+      t.type('echo still here\r');
+      await t.until(/\r\nstill here\r\n\$ $/, 60_000, mark);
+      // Ctrl-D on an empty line: the shell reads the end of its input and exits; init ends with
+      // its status and the machine powers off (exit code 0, the shell's last status).
+      t.type('\x04');
+      await t.endsRestored();
+    } finally {
+      t.kill();
+    }
+  }, 120_000);
+
+  it('a machine that crashes (a triple fault) ends toy86 with 251 and the terminal restored', async () => {
+    // A kernel that waits for a key on COM1, then executes UD2 with no IDT: #UD, #DF, triple fault.
+    writeFileSync(join(dir, 'crash.s'), `section .text
+global _start
+_start:
+    mov dx, 0x3fd
+.wait:
+    in al, dx
+    test al, 1
+    jz .wait
+    ud2
+`);
+    execFileSync(process.execPath, [CLI, 'asm', join(dir, 'crash.s'), '-o', join(dir, 'crash.elf'), '--base', '0x100000']);
+    const t = new Terminal(`boot --kernel "${join(dir, 'crash.elf')}"`);
+    try {
+      // It prints nothing: wait until toy86 has made the terminal raw.
+      await waitFor(() => { try { return /(^|\s)-icanon(\s|$)/m.test(t.mode()); } catch { return false; } });
+      t.type('x');
+      await t.until('toy86: triple fault');
+      await t.endsRestored(251);
     } finally {
       t.kill();
     }
@@ -186,12 +258,14 @@ describe('the console in a terminal', () => {
     }
   }, 120_000);
 
-  it('SIGTERM ends toy86 with the terminal restored', async () => {
+  // SIGINT and SIGQUIT can only come from another process: the raw terminal's Ctrl-C and Ctrl-\
+  // are bytes for the guest.
+  it.each([['SIGTERM', 143], ['SIGHUP', 129], ['SIGINT', 130], ['SIGQUIT', 131]] as const)('%s ends toy86 (%i) with the terminal restored', async (signal, code) => {
     const t = new Terminal();
     try {
       await t.until('$ ');
-      process.kill(t.toy86Pid(), 'SIGTERM');
-      await t.endsRestored(143);
+      process.kill(t.toy86Pid(), signal);
+      await t.endsRestored(code);
     } finally {
       t.kill();
     }
