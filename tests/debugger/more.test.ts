@@ -112,7 +112,7 @@ describe('toy86 debug: run, start, and the frame\'s arguments', () => {
     expect(o[13].out).toBe('The program\'s arguments are given on the command line: toy86 debug run PROGRAM ARGS...\n');
     expect(o[15].out).toBe(`va=${va} pid=${pid}     7|3   |A %\n`);
     // output adds no newline (gdb's prompt follows it on the line).
-    expect(t).toContain(`(toy86) output pid\n${pid}(toy86) printf "%d\\n"\nBad format string, missing '"'\n`);
+    expect(t).toContain(`(toy86) output pid\n${pid}(toy86) printf "%d\\n"\nWrong number of arguments for specified format-string\n`);
     // The first run's exit code, as gdb keeps it.
     expect(t.endsWith('(toy86) print $_exitcode\n$5 = 0\n')).toBe(true);
     d.close();

@@ -10,7 +10,7 @@ import { Session, formatValue, eflagsText, REVERSE_LINE_LIMIT, type Breakpoint, 
 import { DebugError, KERNBASE, hex, hex8, pad8, readVirt, readPhys, quote, charText } from './memory.js';
 import { walk, tlbInfo, memInfo, type Access } from './paging.js';
 import { unwind, formatArg, argBase, frameArgs, trapText, type Frame } from './frames.js';
-import { isCode, sourceLine, sourceLines } from './symbols.js';
+import { isCode, sourceLine, sourceLines, type Program } from './symbols.js';
 import { parseExpression, tsType, T, type Value } from './expr.js';
 
 type Handler = (s: Session, args: string, ctx: CommandContext) => Promise<void> | void;
@@ -53,11 +53,20 @@ const out = (s: Session, text: string) => s.out(text.endsWith('\n') || text === 
 
 // ---- breakpoints --------------------------------------------------------------------------------
 
-function where(s: Session, addr: number): string {
-  const p = s.programFor(addr);
+/**
+ * `in main at userland/bin/sh.ts:40` for a breakpoint's table. A location resolved from a program
+ * other than the current address space's (`break sh:main` while cow runs) is described from that
+ * program's symbols and lines.
+ */
+function where(s: Session, addr: number, program?: Program | null): string {
+  const p = program ?? s.programFor(addr);
   const f = p?.functionAt(addr);
-  const l = s.lineOf(addr, false);
+  const l = p?.lineAt(addr);
   if (f && l) return `in ${f.name} at ${l.file}:${l.line}`;
+  if (program) {
+    const sym = program.symbolAt(addr);
+    if (sym) return `<${program.isKernel ? '' : `${program.name}:`}${sym.name}${addr - sym.addr ? `+${addr - sym.addr}` : ''}>`;
+  }
   const a = s.angle(addr);
   return a || '';
 }
@@ -69,10 +78,10 @@ function breakCommand(temp: boolean): Handler {
     if (m) { spec = m[1].trim(); cond = m[2]; parseExpression(cond); }
     const loc = s.resolve(spec);
     const bp = s.newBreakpoint('breakpoint', {
-      temp, addr: loc.addr, cond, what: where(s, loc.addr),
+      temp, addr: loc.addr, cond, what: where(s, loc.addr, loc.program),
       program: loc.program && !loc.program.isKernel && loc.addr < KERNBASE ? loc.program.name : null,
     });
-    out(s, `${temp ? 'Temporary breakpoint' : 'Breakpoint'} ${bp.num} at ${s.describeAt(loc.addr)}`);
+    out(s, `${temp ? 'Temporary breakpoint' : 'Breakpoint'} ${bp.num} at ${s.describeAt(loc.addr, loc.program)}`);
   };
 }
 
@@ -728,6 +737,8 @@ function disassemble(s: Session, args: string): void {
 /** For disassemble and list: a function name means its first instruction, not its first line. */
 function plainAddress(s: Session, spec: string): string {
   const t = spec.trim();
+  // disassemble's arguments are expressions in gdb: `disassemble 4096` is an address, not a line.
+  if (/^\d+$/.test(t)) return '*' + t;
   if (/^[A-Za-z_$][\w.$]*$/.test(t)) {
     const f = s.findSymbol(t);
     if (f) return '*' + f.sym.addr;
@@ -766,7 +777,7 @@ function upDown(s: Session, args: string, dir: 1 | -1): void {
   const cur = s.selectedLevel();
   const want = cur + dir * n;
   if (want < 0) {
-    if (!given || cur === 0) throw new DebugError('Bottom (innermost) frame selected; you cannot go down.');
+    if (!given) throw new DebugError('Bottom (innermost) frame selected; you cannot go down.');
     out(s, frameReport(s, s.selectFrame(0)));
     return;
   }
@@ -925,14 +936,27 @@ function splitArgs(text: string): string[] {
 
 /** gdb's `printf "FORMAT", ARGS...`: C's conversions d i u x X o c s p and %%, with flags and widths. */
 function printfCommand(s: Session, args: string): void {
-  const m = /^\s*"((?:[^"\\]|\\.)*)"\s*(?:,(.*))?$/s.exec(args);
-  if (!m) throw new DebugError('Bad format string');
+  // gdb's messages for each way the command can be wrong, checked before anything is evaluated.
+  if (!/^\s*"/.test(args)) throw new DebugError('Bad format string, missing \'"\'');
+  const m = /^\s*"((?:[^"\\]|\\.)*)"\s*(.*)$/s.exec(args);
+  if (!m) throw new DebugError('Bad format string, non-terminated \'"\'');
+  if (m[2] !== '' && !m[2].startsWith(',')) throw new DebugError('Invalid argument syntax');
   const format = unescape(m[1]);
-  const values = m[2] !== undefined ? splitArgs(m[2]) : [];
+  const values = m[2] !== '' ? splitArgs(m[2].slice(1)) : [];
+  const CONV = /%([-+ 0#]*)(\d*)(?:\.(\d+))?(?:hh|h|ll|l|z)?([diuxXocsp%])/g;
+  let wanted = 0;
+  for (let i = 0; i < format.length; i++) {
+    if (format[i] !== '%') continue;
+    const c = /^%[-+ 0#]*\d*(?:\.\d+)?(?:hh|h|ll|l|z)?(.?)/.exec(format.slice(i))!;
+    if (!c[1]) throw new DebugError('Incomplete format specifier at end of format string');
+    if (!/[diuxXocsp%]/.test(c[1])) throw new DebugError(`Unrecognized format specifier '${c[1]}' in printf`);
+    if (c[1] !== '%') wanted++;
+    i += c[0].length - 1;
+  }
+  if (wanted !== values.length) throw new DebugError('Wrong number of arguments for specified format-string');
   let k = 0;
-  const text = format.replace(/%([-+ 0#]*)(\d*)(?:\.(\d+))?(?:hh|h|ll|l|z)?([diuxXocsp%])/g, (_all, flags: string, width: string, prec: string | undefined, conv: string) => {
+  const text = format.replace(CONV, (_all, flags: string, width: string, prec: string | undefined, conv: string) => {
     if (conv === '%') return '%';
-    if (k >= values.length) throw new DebugError('Bad format string, missing \'"\'');
     const v = s.eval(values[k++]).v;
     let body: string;
     switch (conv) {
@@ -959,7 +983,6 @@ function printfCommand(s: Session, args: string): void {
     if (flags.includes('-')) return body.padEnd(w);
     return flags.includes('0') && conv !== 's' && conv !== 'c' ? body.padStart(w, '0') : body.padStart(w);
   });
-  if (k < values.length) throw new DebugError('Extra arguments at end of format string');
   s.out(text);
 }
 

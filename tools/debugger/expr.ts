@@ -107,9 +107,10 @@ type Node =
   | { k: 'bin'; op: string; a: Node; b: Node }
   | { k: 'cast'; t: VType; a: Node }
   | { k: 'deref'; t: VType | null; a: Node }
-  | { k: 'assign'; a: Node; b: Node };
+  | { k: 'assign'; a: Node; b: Node }
+  | { k: 'sizeof'; t: VType | null; a: Node | null };
 
-interface Tok { t: 'num' | 'id' | 'reg' | 'str' | 'op' | 'end'; s: string; v?: number; pos: number }
+interface Tok { t: 'num' | 'id' | 'reg' | 'str' | 'op' | 'end'; s: string; v?: number; pos: number; dq?: boolean }
 
 function tokenize(src: string): Tok[] {
   const out: Tok[] = [];
@@ -120,9 +121,12 @@ function tokenize(src: string): Tok[] {
     const start = i;
     if (/[0-9]/.test(c)) {
       const m = /^(0x[0-9a-f]+|0b[01]+|0[0-7]*|[1-9][0-9]*)(?![\w.])/i.exec(src.slice(i));
-      if (!m) throw syntax(src, i);
+      // gdb's words for `08`, `0x`, `12ab`.
+      if (!m) throw new DebugError(`Invalid number "${/^[\w.]+/.exec(src.slice(i))![0]}".`);
       const s = m[1];
       const v = /^0x/i.test(s) ? parseInt(s.slice(2), 16) : /^0b/i.test(s) ? parseInt(s.slice(2), 2) : s.length > 1 && s[0] === '0' ? parseInt(s, 8) : Number(s);
+      // Values are 32 bits: a constant that does not fit is an error, not its low bits.
+      if (!(v <= 0xffffffff)) throw new DebugError('Numeric constant too large.');
       out.push({ t: 'num', s, v, pos: start });
       i += s.length;
       continue;
@@ -141,13 +145,14 @@ function tokenize(src: string): Tok[] {
     }
     if (c === "'" || c === '"') {
       const end = src.indexOf(c, i + 1);
-      if (end < 0) throw new DebugError('Unmatched single quote.');
+      if (end < 0) throw new DebugError(c === '"' ? 'Unterminated string in expression.' : 'Unmatched single quote.');
       const body = src.slice(i + 1, end);
+      if (c === "'" && body === '') throw new DebugError('Empty character constant.');
       if (c === "'" && (body.length === 1 || /^\\./.test(body))) {
         const ch = body.length === 1 ? body.charCodeAt(0) : ({ n: 10, t: 9, r: 13, '0': 0, '\\': 92, "'": 39, a: 7, b: 8, e: 27 } as Record<string, number>)[body[1]] ?? body.charCodeAt(1);
         out.push({ t: 'num', s: src.slice(i, end + 1), v: ch, pos: start });
       } else {
-        out.push({ t: 'str', s: body, pos: start });
+        out.push({ t: 'str', s: body, pos: start, dq: c === '"' });
       }
       i = end + 1;
       continue;
@@ -223,6 +228,18 @@ class Parser {
 
   private unary(): Node {
     const t = this.peek();
+    if (t.t === 'id' && t.s === 'sizeof') {
+      // sizeof(TYPE) or sizeof EXPR, as C (and gdb) have it.
+      this.i++;
+      if (this.isOp('(')) {
+        const save = this.i;
+        this.i++;
+        const ty = this.typeName();
+        if (ty && this.isOp(')')) { this.i++; return { k: 'sizeof', t: ty, a: null }; }
+        this.i = save;
+      }
+      return { k: 'sizeof', t: null, a: this.unary() };
+    }
     if (t.t === 'op') {
       if (['-', '+', '!', '~', '&'].includes(t.s)) { this.i++; return { k: 'un', op: t.s, a: this.unary() }; }
       if (t.s === '*') { this.i++; return { k: 'deref', t: null, a: this.unary() }; }
@@ -274,6 +291,9 @@ class Parser {
           if (n.t !== 'id') throw syntax(this.src, n.pos);
           return { k: 'sym', name: n.s, file: t.s };
         }
+        // 'name' quotes a symbol, as in gdb; "text" would be an array of char, which toy86's
+        // 32-bit values cannot hold.
+        if (t.dq) throw new DebugError(`A string is not a value here ("${t.s}"): x/s ADDR shows a string in memory.`);
         return { k: 'sym', name: t.s };
       }
       case 'op':
@@ -352,6 +372,11 @@ class Evaluator {
         }
       }
       case 'bin': return this.binary(n.op, n.a, n.b);
+      case 'sizeof': {
+        const t = n.t ?? this.eval(n.a!).type;
+        if (t.kind === 'code') throw new DebugError('Attempt to take the size of a function.');
+        return { v: t.kind === 'void' ? 1 : t.size, type: T.uint };
+      }
       case 'assign': {
         const a = this.eval(n.a);
         const b = this.rvalue(n.b);

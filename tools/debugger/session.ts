@@ -599,8 +599,9 @@ export class Session implements Inspector {
   }
 
   /** `: file kernel/trap.ts, line 111.` for breakpoint messages. */
-  describeAt(addr: number): string {
-    const l = this.lineOf(addr, false);
+  describeAt(addr: number, program?: Program | null): string {
+    const row = program?.lineAt(addr >>> 0);
+    const l = row ? { file: row.file, line: row.line } : this.lineOf(addr, false);
     return l ? `${hex(addr)}: file ${l.file}, line ${l.line}.` : hex(addr);
   }
 

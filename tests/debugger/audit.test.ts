@@ -1,0 +1,137 @@
+// What a user who knows gdb tries that the other tests did not (issue 7's audit): gdb's words for
+// mistakes in expressions and printf, sizeof, odd counts and empty lines, `down N` at the
+// innermost frame, `disassemble ADDR N` with a decimal address, and a breakpoint set from another
+// program's symbols (`break sh:main` while cow runs) described from that program's lines. Every
+// mistake is one line and the session goes on.
+
+import { describe, it, expect, beforeAll } from 'vitest';
+import { readElf } from '../../tools/asm/elf.js';
+import { Program } from '../../tools/debugger/symbols.js';
+import { buildProgram } from '../../tools/userland.js';
+import { join } from 'node:path';
+import type { DebugTarget } from '../../tools/debugger/index.js';
+import { buildFixtures, runTargetOf, start, expectGolden, fingerprint, outputs, lineOf, hex8, ROOT, type Fixtures } from './harness.js';
+
+let f: Fixtures;
+let cow: DebugTarget;
+beforeAll(() => {
+  f = buildFixtures();
+  cow = runTargetOf(f, 'userland/demos/cow.ts');
+});
+
+describe('toy86 debug: gdb\'s words for more mistakes', () => {
+  it('numbers, characters, strings, sizeof, printf; each mistake one line', async () => {
+    const d = start(cow);
+    const t = await d.run([
+      'print 99999999999999999999',
+      'print 4294967296',
+      'print 4294967295',
+      'print 08',
+      'print 12ab',
+      "print ''",
+      'print "abc"',
+      'print "abc',
+      'print sizeof(int)',
+      'print sizeof(char *)',
+      'print sizeof(u16)',
+      'print sizeof $eax',
+      'print sizeof $al',
+      'print sizeof(int) * 3 + 1',
+      'print sizeof main',
+      'printf "%d\\n"',
+      'printf "%d %d\\n", 1',
+      'printf "%d\\n", 1, 2',
+      'printf "%q\\n", 1',
+      'printf "%d\\n" 1',
+      'printf abc',
+      'printf "abc',
+      'printf "%"',
+      'printf "%d %#x %5u|%-3c|%%\\n", -7, 255, 42, 65',
+      'stepi -5',
+      'x/-1x 0',
+      'down 5',
+      'stepi',
+    ]);
+    expectGolden('errors-gdb', t, fingerprint(cow));
+    const o = outputs(t);
+    const got = Object.fromEntries(o.map((x) => [x.cmd, x.out]));
+    expect(got['print 99999999999999999999']).toBe('Numeric constant too large.\n');
+    expect(got['print 4294967296']).toBe('Numeric constant too large.\n');
+    expect(got['print 4294967295']).toBe('$1 = 4294967295\n');
+    expect(got['print 08']).toBe('Invalid number "08".\n');
+    expect(got['print 12ab']).toBe('Invalid number "12ab".\n');
+    expect(got["print ''"]).toBe('Empty character constant.\n');
+    expect(got['print "abc"']).toBe('A string is not a value here ("abc"): x/s ADDR shows a string in memory.\n');
+    expect(got['print "abc']).toBe('Unterminated string in expression.\n');
+    expect(got['print sizeof(int)']).toBe('$2 = 4\n');
+    expect(got['print sizeof(char *)']).toBe('$3 = 4\n');
+    expect(got['print sizeof(u16)']).toBe('$4 = 2\n');
+    expect(got['print sizeof $eax']).toBe('$5 = 4\n');
+    expect(got['print sizeof $al']).toBe('$6 = 1\n');
+    expect(got['print sizeof(int) * 3 + 1']).toBe('$7 = 13\n');
+    expect(got['print sizeof main']).toBe('Attempt to take the size of a function.\n');
+    expect(got['printf "%d\\n"']).toBe('Wrong number of arguments for specified format-string\n');
+    expect(got['printf "%d %d\\n", 1']).toBe('Wrong number of arguments for specified format-string\n');
+    expect(got['printf "%d\\n", 1, 2']).toBe('Wrong number of arguments for specified format-string\n');
+    expect(got['printf "%q\\n", 1']).toBe("Unrecognized format specifier 'q' in printf\n");
+    expect(got['printf "%d\\n" 1']).toBe('Invalid argument syntax\n');
+    expect(got['printf abc']).toBe('Bad format string, missing \'"\'\n');
+    expect(got['printf "abc']).toBe('Bad format string, non-terminated \'"\'\n');
+    expect(got['printf "%"']).toBe('Incomplete format specifier at end of format string\n');
+    expect(got['printf "%d %#x %5u|%-3c|%%\\n", -7, 255, 42, 65']).toBe('-7 0xff    42|A  |%\n');
+    expect(got['stepi -5']).toBe('Invalid number "-5".\n');
+    expect(got['x/-1x 0']).toBe('toy86 examines memory forward only: give a positive count.\n');
+    // gdb's `down N` goes as far as it can without complaint (only a bare `down` complains).
+    expect(got['down 5']).toBe('#0  0x00100000 in ?? ()\n');
+    // And the session went on.
+    expect(got.stepi).toBe('0x00100002 in ?? ()\n');
+    expect(d.session.m.clock).toBe(1);
+    d.close();
+  });
+
+  it('empty lines and comments do nothing; a huge count runs to the end of the program', async () => {
+    const d = start(cow);
+    const t = await d.run(['', '   ', '# a comment', 'stepi 99999999999999999999', 'stepi 4294967295', 'stepi', 'info registers eip']);
+    const o = outputs(t);
+    expect(o.slice(0, 3).map((x) => x.out)).toEqual(['', '', '']);
+    expect(o[3].out).toBe('Numeric constant too large.\n');
+    expect(o[4].out).toMatch(/\[Inferior 1 \(toy86\) exited normally\]\n$/);
+    expect(o[5].out).toBe('The program is not being run.\n');
+    expect(o[6].out).toMatch(/^eip\s+0x[0-9a-f]+\s+0x[0-9a-f]+ <\w+\+\d+>\n$/);
+    d.close();
+  });
+});
+
+describe('toy86 debug: locations in another program and disassemble\'s addresses', () => {
+  it('break sh:main while cow runs names sh\'s line; disassemble 0 2 is address 0', async () => {
+    const d = start(cow);
+    const sh = new Program('sh', '/bin/sh', readElf(buildProgram([join(ROOT, 'userland/bin/sh.ts')])), false);
+    const at = sh.afterPrologue(sh.byName.get('main')![0]);
+    const row = sh.lineAt(at)!;
+    expect(row.file).toBe('userland/bin/sh.ts');
+    const line = lineOf('userland/bin/sh.ts', 'export function main(');
+    expect(row.line).toBeGreaterThan(line);
+    const t = await d.run([
+      'disassemble 0 2',
+      `break cow.ts:${lineOf('userland/demos/cow.ts', 'i < 8; i++) store<u32>')}`,
+      'continue',
+      'break sh:main',
+      'tbreak sh:main',
+      'info breakpoints',
+      'disassemble 0 2',
+    ]);
+    const o = outputs(t).slice(1);
+    expect(o[2].out).toBe(`Breakpoint 2 at 0x${at.toString(16)}: file userland/bin/sh.ts, line ${row.line}.\n`);
+    expect(o[3].out).toBe(`Temporary breakpoint 3 at 0x${at.toString(16)}: file userland/bin/sh.ts, line ${row.line}.\n`);
+    const rows = o[4].out.split('\n');
+    expect(rows[3]).toBe(`2       breakpoint     keep y   ${hex8(at)} in main at userland/bin/sh.ts:${row.line}`);
+    expect(rows[4]).toBe(`3       breakpoint     del  y   ${hex8(at)} in main at userland/bin/sh.ts:${row.line}`);
+    // A number is an address in disassemble's arguments (gdb's expressions), not a line: at
+    // power-on, physical address 0; in the user program, an unmapped page.
+    const first = outputs(t)[0].out.split('\n');
+    expect(first[0]).toBe('Dump of assembler code from 0x0 to 0x2:');
+    expect(first[1]).toMatch(/^ {3}0x00000000:\t/);
+    expect(o[5].out).toBe('Cannot access memory at address 0x0\n');
+    d.close();
+  });
+});
