@@ -237,7 +237,7 @@ describe('toy86 debug: tracing', () => {
     // The page faults and system calls on the way, the last one the copy-on-write fault.
     const ints = o[2].out.split('\n').filter((l) => /^\d+ int /.test(l));
     expect(ints.length).toBeGreaterThan(10);
-    expect(ints[ints.length - 1]).toMatch(/^\d+ int cpl=3 vec=14 #PF err=0x0007 .*cr2=0xbfffffd0 eip=0x[0-9a-f]{8} <main\+\d+>$/);
+    expect(ints[ints.length - 1]).toMatch(/^\d+ int cpl=3 vec=14 #PF err=0x0007 .*cr2=0xbfffffd0 eip=0x[0-9a-f]{8} <main\+\d+>: mov \[\w+[^\]]*\], \w+$/);
     expect(o[3].out).toBe('Tracing off.\n');
     expect(o[4].out).not.toMatch(/^\d+ int /m);
     const execs = o[6].out.split('\n').filter((l) => / exec /.test(l));

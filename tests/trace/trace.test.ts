@@ -39,8 +39,8 @@ describe('trace kinds on a bare-metal program', () => {
     const { lines, debug } = traceBare(['int', 'io', 'tlb', 'pages']);
     expect(debug).toBe('x');
     expect(lines).toEqual([
-      '5128 tlb cpl=0 flush',
-      '5131 tlb cpl=0 flush all',
+      '5128 tlb cpl=0 flush eip=0x00100045 <_start.pte+0x33>: mov cr3, eax',
+      '5131 tlb cpl=0 flush all eip=0x00100051 <_start.pte+0x3f>: mov cr0, eax',
       '5132 tlb cpl=0 fill 0x00100000 -> 0x00100000 user rw',
       '5135 tlb cpl=0 fill 0x00008000 -> 0x00008000 user rw dirty',
       '5139 tlb cpl=0 fill 0x00104000 -> 0x00104000 user rw dirty',
@@ -48,19 +48,19 @@ describe('trace kinds on a bare-metal program', () => {
       '5166 page cpl=3 cr3=0x00102000 0x00200000',
       '5166 tlb cpl=3 fill 0x00200000 -> 0x00200000 user rw',
       '5167 page cpl=3 cr3=0x00102000 0x00300000 fault',
-      '5167 int cpl=3 vec=14 #PF err=0x0006 (not-present user write) cr2=0x00300000 eip=0x001000e8 <user+0x8>',
+      '5167 int cpl=3 vec=14 #PF err=0x0006 (not-present user write) cr2=0x00300000 eip=0x001000e8 <user+0x8>: mov dword [0x300000], 0x1234',
       '5172 tlb cpl=0 fill 0x00103000 -> 0x00103000 user rw dirty',
-      '5174 tlb cpl=0 invlpg 0x00300000',
+      '5174 tlb cpl=0 invlpg 0x00300000 eip=0x00100123 <pf_handler+0x19>: invlpg [eax]',
       '5178 tlb cpl=3 fill 0x00300000 -> 0x00300000 user rw dirty',
-      '5179 int cpl=3 vec=48 int 0x30 eip=0x001000f6 <user+0x16>',
-      '5182 io cpl=3 out port=0x00e9 size=8 value=0x78 eip=0x001000f9 <user+0x19>',
-      '5185 io cpl=3 out port=0x00f4 size=8 value=0x00 eip=0x00100107 <user+0x27>',
+      '5179 int cpl=3 vec=48 int 0x30 eip=0x001000f6 <user+0x16> after 0x001000f3 <user+0x13>: int 0x30',
+      '5182 io cpl=3 out port=0x00e9 size=8 value=0x78 eip=0x001000f9 <user+0x19>: out 0xe9, al',
+      '5185 io cpl=3 out port=0x00f4 size=8 value=0x00 eip=0x00100107 <user+0x27>: out 0xf4, al',
     ]);
   });
 
   it('pf: the page faults only', () => {
     expect(traceBare(['pf']).lines).toEqual([
-      '5167 pf cpl=3 vec=14 #PF err=0x0006 (not-present user write) cr2=0x00300000 eip=0x001000e8 <user+0x8>',
+      '5167 pf cpl=3 vec=14 #PF err=0x0006 (not-present user write) cr2=0x00300000 eip=0x001000e8 <user+0x8>: mov dword [0x300000], 0x1234',
     ]);
   });
 
@@ -102,10 +102,30 @@ describe('trace kinds on a bare-metal program', () => {
   it('exec with the others: each event follows its instruction and carries its count', () => {
     const { lines } = traceBare(['exec', 'int', 'io']);
     const at = lines.indexOf('5182 exec cpl=3 0x001000f9 <user+0x19>: out 0xe9, al');
-    expect(lines[at + 1]).toBe('5182 io cpl=3 out port=0x00e9 size=8 value=0x78 eip=0x001000f9 <user+0x19>');
+    expect(lines[at + 1]).toBe('5182 io cpl=3 out port=0x00e9 size=8 value=0x78 eip=0x001000f9 <user+0x19>: out 0xe9, al');
     const pf = lines.indexOf('5167 exec cpl=3 0x001000e8 <user+0x8>: mov dword [0x300000], 0x1234');
     expect(lines[pf + 1]).toMatch(/^5167 int cpl=3 vec=14 #PF/);
     expect(lines[pf + 2]).toBe('5168 exec cpl=0 0x0010010a <pf_handler>: push eax');
+  });
+
+  it('an event\'s instruction is the one the exec trace shows at its count', () => {
+    // At full speed (no exec) and single-stepped (with exec) alike: the int, io, flush and invlpg
+    // lines name the instruction of their count (an INT n's: the one before its pushed EIP).
+    const fast = traceBare(['int', 'io', 'tlb']).lines;
+    const { lines } = traceBare(['exec', 'int', 'io', 'tlb']);
+    const execAt = new Map<number, string>();
+    for (const l of lines) {
+      const m = /^(\d+) exec cpl=\d (0x[0-9a-f]{8}(?: <[^>]+>)?: .*)$/.exec(l);
+      if (m) execAt.set(Number(m[1]), m[2]);
+    }
+    const named = fast.filter((l) => !/ tlb cpl=\d (fill|evict) /.test(l));
+    expect(named.length).toBe(7);
+    for (const l of named) {
+      const n = Number(l.split(' ')[0]);
+      const m = / (?:after|eip=) ?(0x[0-9a-f]{8}(?: <[^>]+>)?: .*)$/.exec(l.replace(/ eip=0x[0-9a-f]{8} <[^>]+> after /, ' after '))!;
+      expect(m[1], l).toBe(execAt.get(n));
+    }
+    expect(lines.filter((l) => !l.includes(' exec '))).toEqual(fast);
   });
 
   it('installs hooks only while a trace is on, keeps hooks it found, and stops in any order', () => {
@@ -134,7 +154,7 @@ describe('trace kinds on a bare-metal program', () => {
     expect([m.onStep, m.onInterrupt, m.cpu.onException, m.cpu.mmu.onEvent]).toEqual([null, null, null, null]);
     expect(seen).toEqual([0xe9, 0xf4]);
     expect(b.filter((l) => l.includes(' io '))).toEqual([]);
-    expect(c).toEqual(['5182 io cpl=3 out port=0x00e9 size=8 value=0x78 eip=0x001000f9', '5185 io cpl=3 out port=0x00f4 size=8 value=0x00 eip=0x00100107']);
+    expect(c).toEqual(['5182 io cpl=3 out port=0x00e9 size=8 value=0x78 eip=0x001000f9: out 0xe9, al', '5185 io cpl=3 out port=0x00f4 size=8 value=0x00 eip=0x00100107: out 0xf4, al']);
     expect(b.length).toBe(5180);
   });
 
@@ -201,17 +221,19 @@ describe('trace kinds on the kernel', () => {
     const { lines } = run();
     const ints = kind(lines, 'int');
     expect(ints.filter((l) => l.startsWith('int cpl=3') && !l.includes('external'))).toEqual([
-      'int cpl=3 vec=14 #PF err=0x0014 (not-present user fetch) cr2=0x08048000 eip=0x08048000 <_start>',
-      'int cpl=3 vec=128 int 0x80 eip=0x08048009 <_start+0x9>',
-      'int cpl=3 vec=14 #PF err=0x0006 (not-present user write) cr2=0x0804b000 eip=0x08048009 <_start+0x9>',
-      'int cpl=3 vec=128 int 0x80 eip=0x0804802f <_start+0x2f>',
-      'int cpl=3 vec=128 int 0x80 eip=0x0804803a',
+      // A fault's instruction is the one at the pushed EIP (not there yet: the fetch faulted);
+      // an INT n's is before it.
+      'int cpl=3 vec=14 #PF err=0x0014 (not-present user fetch) cr2=0x08048000 eip=0x08048000 <_start>: (page not mapped)',
+      'int cpl=3 vec=128 int 0x80 eip=0x08048009 <_start+0x9> after 0x08048006 <_start+0x6>: int 0x80',
+      'int cpl=3 vec=14 #PF err=0x0006 (not-present user write) cr2=0x0804b000 eip=0x08048009 <_start+0x9>: mov dword [0x804b000], 0x7',
+      'int cpl=3 vec=128 int 0x80 eip=0x0804802f <_start+0x2f> after 0x0804802c <_start+0x2c>: int 0x80',
+      'int cpl=3 vec=128 int 0x80 eip=0x0804803a after 0x08048037 <_start+0x37>: int 0x80',
     ]);
     // The timer (IRQ 0 at vector 32) and the disk (IRQ 14 at 46) interrupt the kernel.
-    expect(ints.some((l) => /^int cpl=0 vec=32 external eip=0xc01[0-9a-f]{5} <\w+\+0x[0-9a-f]+>$/.test(l))).toBe(true);
+    expect(ints.some((l) => /^int cpl=0 vec=32 external eip=0xc01[0-9a-f]{5} <\w+\+0x[0-9a-f]+>: \w/.test(l))).toBe(true);
     expect(ints.some((l) => /^int cpl=0 vec=46 external eip=0xc01[0-9a-f]{5} <\w+/.test(l))).toBe(true);
     // A system call's fault on a user page is a supervisor access.
-    expect(ints).toContainEqual(expect.stringMatching(/^int cpl=0 vec=14 #PF err=0x0000 \(not-present supervisor read\) cr2=0x08049000 eip=0xc01[0-9a-f]{5} <\w+\+0x[0-9a-f]+>$/));
+    expect(ints).toContainEqual(expect.stringMatching(/^int cpl=0 vec=14 #PF err=0x0000 \(not-present supervisor read\) cr2=0x08049000 eip=0xc01[0-9a-f]{5} <\w+\+0x[0-9a-f]+>: \w.*$/));
     // The exec line of a faulting instruction is followed by its page record and int line, with
     // its count; the handler's first instruction comes next.
     const i = lines.findIndex((l) => l.includes('exec cpl=3 0x08048009'));
@@ -225,15 +247,18 @@ describe('trace kinds on the kernel', () => {
     const io = kind(lines, 'io');
     const com1 = io.filter((l) => l.startsWith('io cpl=0 out port=0x03f8 size=8 ')).map((l) => String.fromCharCode(parseInt(/value=0x(\w+)/.exec(l)![1], 16)));
     expect(com1.join('')).toContain(out);
-    expect(io).toContainEqual(expect.stringMatching(/^io cpl=0 in port=0x03fd size=8 value=0x[0-9a-f]{2} eip=0xc01[0-9a-f]{5} <\w+\+0x[0-9a-f]+>$/));
+    expect(io).toContainEqual(expect.stringMatching(/^io cpl=0 in port=0x03fd size=8 value=0x[0-9a-f]{2} eip=0xc01[0-9a-f]{5} <\w+\+0x[0-9a-f]+>: in al, dx$/));
     expect(io[io.length - 1]).toMatch(/^io cpl=0 out port=0x00f4 size=8 value=0x00 /);
   });
 
   it('tlb: fills with their frames and rights, CR3 flushes, INVLPG', () => {
     const { lines } = run();
     const tlb = kind(lines, 'tlb');
-    expect(tlb).toContain('tlb cpl=0 flush all');
-    expect(tlb).toContain('tlb cpl=0 flush');
+    // A flush with its instruction: the entry code's, at physical addresses before paging is on
+    // (no symbol there), then the kernel's switches of address space.
+    expect(tlb).toContain('tlb cpl=0 flush all eip=0x00100043: mov cr4, eax');
+    expect(tlb).toContain('tlb cpl=0 flush eip=0x00100046: mov cr3, edi');
+    expect(tlb).toContainEqual(expect.stringMatching(/^tlb cpl=0 flush eip=0xc01[0-9a-f]{5} <\w+(\+0x[0-9a-f]+)?>: mov cr3, \w+$/));
     expect(tlb).toContainEqual(expect.stringMatching(/^tlb cpl=3 fill 0x08048000 -> 0x[0-9a-f]{8} user ro$/));
     expect(tlb).toContainEqual(expect.stringMatching(/^tlb cpl=3 fill 0x0804b000 -> 0x[0-9a-f]{8} user rw dirty$/));
     expect(tlb).toContainEqual(expect.stringMatching(/^tlb cpl=0 fill 0xc01[0-9a-f]{2}000 -> 0x001[0-9a-f]{5} kernel rw (dirty )?global 4M$/));
@@ -275,17 +300,17 @@ describe('--trace and --trace-file on toy86 boot', () => {
     expect(r.code).toBe(0);
     expect(r.err).toBe('x');
     expect(readFileSync(join(dir, 't.txt'), 'utf8')).toBe([
-      '5167 pf cpl=3 vec=14 #PF err=0x0006 (not-present user write) cr2=0x00300000 eip=0x001000e8 <user+0x8>',
-      '5182 io cpl=3 out port=0x00e9 size=8 value=0x78 eip=0x001000f9 <user+0x19>',
-      '5185 io cpl=3 out port=0x00f4 size=8 value=0x00 eip=0x00100107 <user+0x27>',
+      '5167 pf cpl=3 vec=14 #PF err=0x0006 (not-present user write) cr2=0x00300000 eip=0x001000e8 <user+0x8>: mov dword [0x300000], 0x1234',
+      '5182 io cpl=3 out port=0x00e9 size=8 value=0x78 eip=0x001000f9 <user+0x19>: out 0xe9, al',
+      '5185 io cpl=3 out port=0x00f4 size=8 value=0x00 eip=0x00100107 <user+0x27>: out 0xf4, al',
       '',
     ].join('\n'));
     const s = toy86(['boot', '--kernel', 'bare.elf', '--trace', 'int']);
     expect(s.code).toBe(0);
     // The debug console's 'x' first: the trace is written in blocks, and at the end.
     expect(s.err).toBe('x' + [
-      '5167 int cpl=3 vec=14 #PF err=0x0006 (not-present user write) cr2=0x00300000 eip=0x001000e8 <user+0x8>',
-      '5179 int cpl=3 vec=48 int 0x30 eip=0x001000f6 <user+0x16>',
+      '5167 int cpl=3 vec=14 #PF err=0x0006 (not-present user write) cr2=0x00300000 eip=0x001000e8 <user+0x8>: mov dword [0x300000], 0x1234',
+      '5179 int cpl=3 vec=48 int 0x30 eip=0x001000f6 <user+0x16> after 0x001000f3 <user+0x13>: int 0x30',
       '',
     ].join('\n'));
   });
@@ -310,8 +335,8 @@ describe('--trace and --trace-file on toy86 boot', () => {
     const r = toy86(['run', 'prog.s', '--trace', 'int,pages', '--trace-file', 'r.txt']);
     expect(r.code).toBe(3);
     const text = readFileSync(join(dir, 'r.txt'), 'utf8');
-    expect(text).toMatch(/^\d+ int cpl=3 vec=14 #PF err=0x0006 \(not-present user write\) cr2=0x0804[0-9a-f]{4} eip=0x0804[0-9a-f]{4} <main>$/m);
-    expect(text).toMatch(/^\d+ int cpl=3 vec=128 int 0x80 eip=0x0804[0-9a-f]{4} <main\+0x14>$/m);
+    expect(text).toMatch(/^\d+ int cpl=3 vec=14 #PF err=0x0006 \(not-present user write\) cr2=0x0804[0-9a-f]{4} eip=0x0804[0-9a-f]{4} <main>: mov dword \[0x804[0-9a-f]{4}\], 0x7$/m);
+    expect(text).toMatch(/^\d+ int cpl=3 vec=128 int 0x80 eip=0x0804[0-9a-f]{4} <main\+0x14> after 0x0804[0-9a-f]{4} <main\+0x11>: int 0x80$/m);
     expect(text).toMatch(/\n\d+ vmstat policy=clock pgfault=\d+ .*user-frames-max=\d+\n$/);
   });
 

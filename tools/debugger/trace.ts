@@ -17,12 +17,15 @@
 //          machine in single-step mode (Machine.onStep): slow, as in any emulator.
 //   int    every exception, INT n and hardware interrupt: vector, name, error code, CR2 for #PF,
 //          and the return EIP the CPU pushed (the faulting instruction for a fault, the next
-//          instruction for INT n, the interrupted one for a hardware interrupt).
+//          instruction for INT n, the interrupted one for a hardware interrupt) with that
+//          instruction disassembled (for INT n: `after` the INT instruction, disassembled).
 //   pf     page faults only (the int line of vector 14); subsumed by int.
-//   io     every port access: in/out, port, size in bits, value, and the IN/OUT instruction.
+//   io     every port access: in/out, port, size in bits, value, and the IN/OUT instruction
+//          (address, <symbol+offset>, disassembly).
 //   tlb    fills (a page walk that loaded an entry, with its frame and rights), evictions (a
 //          full set made room), flushes (CR3 loads: non-global entries; `flush all`: every
-//          entry) and INVLPG.
+//          entry) and INVLPG; a flush or INVLPG with its instruction (a fill's or eviction's
+//          instruction is the one at its count: the fast path does not keep its address).
 //   pages  the page-reference recorder for `toy86 vmlab` (below).
 //
 // Only the hooks a kind needs are installed, and only while tracing: with no trace on, the
@@ -210,10 +213,10 @@ function readVirt32(m: Machine, vaddr: number): number | null {
   return m.readPhys32(p);
 }
 
-/** The instruction at a virtual address, disassembled ('(page not mapped)' / '(bad)'). */
-function disassembleAt(m: Machine, eip: number, symbolize: (a: number) => string): string {
+/** Reads guest bytes at virtual addresses without side effects (-1 where nothing is mapped). */
+function byteReader(m: Machine): (i: number) => number {
   let page = -1, phys = 0;
-  const byteAt = (i: number): number => {
+  return (i: number): number => {
     const a = i >>> 0;
     const pg = a & ~0xfff;
     if (pg !== page) {
@@ -224,9 +227,33 @@ function disassembleAt(m: Machine, eip: number, symbolize: (a: number) => string
     const q = phys + (a & 0xfff);
     return q < m.memSize ? m.mem8[q] : 0xff;
   };
+}
+
+/** The instruction at a virtual address, disassembled ('(page not mapped)' / '(bad)'). */
+function disassembleAt(m: Machine, eip: number, symbolize: (a: number) => string): string {
+  const byteAt = byteReader(m);
   if (byteAt(eip) < 0) return '(page not mapped)';
   const d = decode(byteAt, eip >>> 0);
   return d ? formatInstruction(d, eip >>> 0, (t) => symbolize(t) || null) : '(bad)';
+}
+
+/**
+ * The INT n or INT3 instruction that ends at `next` and raises `vector`, or -1. A software
+ * interrupt pushes the address of the instruction after it (a trap); a fault pushes the faulting
+ * instruction's own address, before which no such instruction ends.
+ */
+function softwareIntBefore(m: Machine, next: number, vector: number): number {
+  const byteAt = byteReader(m);
+  for (let k = 1; k <= 15; k++) {
+    const a = (next - k) >>> 0;
+    if (byteAt(a) < 0) continue;
+    const d = decode(byteAt, a);
+    if (!d || d.length !== k) continue;
+    const mn = d.form.mnemonic;
+    if (mn === 'int3' && vector === 3) return a;
+    if (mn === 'int' && d.operands[0]?.type === 'imm' && (d.operands[0].value & 0xff) === vector) return a;
+  }
+  return -1;
 }
 
 const VECTOR_NAMES: Record<number, string> = {
@@ -349,6 +376,8 @@ export function startTrace(machine: Machine, kinds: string[], write: (line: stri
     const s = symbolize(addr);
     return s ? `${hex(addr, 8)} ${s}` : hex(addr, 8);
   };
+  /** An instruction's address, `<symbol+offset>` and disassembly: `0x001000e8 <user+0x8>: mov ...`. */
+  const insn = (addr: number) => `${at(addr)}: ${disassembleAt(m, addr, symbolize)}`;
 
   if (on.has('exec')) {
     const step = (eip: number) => {
@@ -401,7 +430,10 @@ export function startTrace(machine: Machine, kinds: string[], write: (line: stri
       else text += `int ${hex(v, 2)}`;
       if (hasCode) text += ` err=${hex(e.code, 4)}`;
       if (v === 14) text += ` (${pfCodeText(e.code)}) cr2=${hex(e.cr2, 8)}`;
-      write(`${now()} ${wantInt ? 'int' : 'pf'} cpl=${fromCpl(m, v, hasCode)} ${text} eip=${at(e.eip)}`);
+      // The instruction: the faulting one (at the pushed EIP), or the INT n before it (a trap).
+      const by = hasCode ? -1 : softwareIntBefore(m, e.eip, v);
+      const what = by >= 0 ? `eip=${at(e.eip)} after ${insn(by)}` : `eip=${insn(e.eip)}`;
+      write(`${now()} ${wantInt ? 'int' : 'pf'} cpl=${fromCpl(m, v, hasCode)} ${text} ${what}`);
     };
     h.exception.add(exc);
     undo.push(() => h.exception.remove(exc));
@@ -411,7 +443,7 @@ export function startTrace(machine: Machine, kinds: string[], write: (line: stri
     const irq = (v: number) => {
       // Delivered: the interrupted EIP and CS are on the handler's stack.
       const eip = readVirt32(m, m.cpu.regs[4] >>> 0);
-      write(`${now()} int cpl=${fromCpl(m, v, false)} vec=${v} external eip=${eip === null ? '?' : at(eip)}`);
+      write(`${now()} int cpl=${fromCpl(m, v, false)} vec=${v} external eip=${eip === null ? '?' : insn(eip)}`);
     };
     h.interrupt.add(irq);
     undo.push(() => h.interrupt.remove(irq));
@@ -420,7 +452,7 @@ export function startTrace(machine: Machine, kinds: string[], write: (line: stri
   if (on.has('io')) {
     const io = (port: number, size: number, value: number, isWrite: boolean) => {
       const eip = st[S.EIP] >>> 0;
-      write(`${now()} io cpl=${st[S.CPL]} ${isWrite ? 'out' : 'in'} port=${hex(port, 4)} size=${size} value=${hex(size === 32 ? value : value & ((1 << size) - 1), size / 4)} eip=${at(eip)}`);
+      write(`${now()} io cpl=${st[S.CPL]} ${isWrite ? 'out' : 'in'} port=${hex(port, 4)} size=${size} value=${hex(size === 32 ? value : value & ((1 << size) - 1), size / 4)} eip=${insn(eip)}`);
     };
     h.io.add(io);
     undo.push(() => h.io.remove(io));
@@ -441,7 +473,12 @@ export function startTrace(machine: Machine, kinds: string[], write: (line: stri
           text = `fill ${hex(page, 8)} -> ${hex(mmu.tlbFrame[i], 8)} ${f & 1 ? 'user' : 'kernel'} ${f & 2 ? 'rw' : 'ro'}${f & 4 ? ' dirty' : ''}${f & 8 ? ' global' : ''}${f & 16 ? ' 4M' : ''}`;
         } else text = `fill ${hex(page, 8)}`;
       } else text = `${what} ${hex(page, 8)}`;
-      write(`${now()} tlb cpl=${st[S.CPL]} ${text}`);
+      // A flush or an INVLPG names its instruction (MOV to CR0/CR3/CR4, INVLPG: instructions the
+      // interpreter runs out of line, with EIP in the state). A fill or an eviction does not: the
+      // fast path walks for an access without storing the instruction's EIP (storing it would
+      // cost every instruction), so the count alone names it (an exec trace shows it).
+      const by = what === 'flush' || what === 'invlpg' ? ` eip=${insn(st[S.EIP] >>> 0)}` : '';
+      write(`${now()} tlb cpl=${st[S.CPL]} ${text}${by}`);
     };
     h.mmu.add(ev);
     undo.push(() => h.mmu.remove(ev));
