@@ -135,3 +135,49 @@ describe('toy86 debug: locations in another program and disassemble\'s addresses
     d.close();
   });
 });
+
+describe('toy86 debug: backtrace full and -N, info frame N, the kernel\'s views of one process', () => {
+  it('takes gdb\'s arguments, and refuses the ones that name nothing in one line', async () => {
+    const d = start(cow);
+    const t = await d.run([
+      'break cowfault',
+      'continue',
+      'backtrace',
+      'backtrace 2',
+      'backtrace -2',
+      'backtrace full 1',
+      'info frame 2',
+      'frame',
+      'info frame 9',
+      'finish 3',
+      'info proc 2',
+      'info proc 9',
+      'info proc x',
+      'info frames 99',
+      'info mem abc',
+      'catch syscall 9999',
+      'catch syscall write',
+    ]);
+    expectGolden('audit-views', t, fingerprint(cow));
+    const o = outputs(t);
+    const bt = o[2].out.split('\n').filter(Boolean);
+    expect(bt.length).toBe(6);
+    expect(o[3].out).toBe(`${bt[0]}\n${bt[1]}\n(More stack frames follow...)\n`);
+    expect(o[4].out).toBe(`${bt[4]}\n${bt[5]}\n`);
+    expect(o[5].out).toBe(`${bt[0]}\n(More stack frames follow...)\nNo locals: toy86's compiler does not record where local variables live (x/8dw $sp shows the frame).\n`);
+    expect(o[6].out).toMatch(/^Stack level 2, frame at 0x[0-9a-f]+:\n eip = 0x[0-9a-f]+ in trap \(kernel\/trap\.ts:\d+\)/);
+    // info frame N leaves the selected frame as it was.
+    expect(o[7].out.split('\n')[0]).toBe(bt[0]);
+    expect(o[8].out).toBe('No frame at level 9.\n');
+    expect(o[9].out).toBe('The "finish" command does not take any arguments.\n');
+    expect(o[10].out.split('\n').filter(Boolean)).toHaveLength(2);
+    expect(o[10].out.split('\n')[1]).toMatch(/^[ *]   2     1 /);
+    expect(o[11].out).toBe('No process 9.\n');
+    expect(o[12].out).toBe('Invalid process id "x".\n');
+    expect(o[13].out).toBe('No process 99.\n');
+    expect(o[14].out).toBe('Invalid process id "abc".\n');
+    expect(o[15].out).toBe('Catchpoint 2 (syscall 9999)\n');
+    expect(o[16].out).toBe("Catchpoint 3 (syscall 'write' [4])\n");
+    d.close();
+  });
+});

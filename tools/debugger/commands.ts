@@ -162,7 +162,7 @@ function catchCommand(s: Session, args: string): void {
       }
       const name = s.syscalls.get(n);
       const bp = s.newBreakpoint('catchpoint', { syscall: n, what: `syscall ${name ? `"${name}"` : n}` });
-      out(s, `Catchpoint ${bp.num} (syscall${name ? ` '${name}'` : ''} [${n}])`);
+      out(s, name ? `Catchpoint ${bp.num} (syscall '${name}' [${n}])` : `Catchpoint ${bp.num} (syscall ${n})`);
     }
     return;
   }
@@ -358,7 +358,8 @@ async function advanceCommand(s: Session, args: string, until: boolean): Promise
   out(s, s.report(stop, f));
 }
 
-async function finishCommand(s: Session): Promise<void> {
+async function finishCommand(s: Session, args = ''): Promise<void> {
+  if (args.trim()) throw new DebugError('The "finish" command does not take any arguments.');
   const { f0, f1 } = frameAndCaller(s);
   out(s, `Run till exit from #${f0.level}  ${s.frameText(f0, f0.level ? 'always' : 'auto')}`);
   const stop = await s.forward({ internal: { addr: f1.pc, esp: f1.esp, cr3: s.m.cpu.state[S.CR3] >>> 0 } });
@@ -746,10 +747,33 @@ function plainAddress(s: Session, spec: string): string {
   return t;
 }
 
+/**
+ * gdb's `backtrace [full] [N | -N]`: the innermost N frames, or (-N) the outermost N. `full` adds
+ * each frame's locals in gdb; toy86's compiler records none, which one line says after the frames.
+ */
+/**
+ * `info locals` and `backtrace full`: toy86 cc keeps a function's busiest variables in EBX, ESI
+ * and EDI over their live ranges and the others at [ebp-4k], and writes none of it into the
+ * object file (its ELF files carry symbols and a line table only), so no local has a known place.
+ */
+const LOCALS_UNKNOWN = 'No locals: toy86\'s compiler does not record where local variables live (x/8dw $sp shows the frame).';
+
 function backtrace(s: Session, args: string): void {
-  const n = args.trim() ? count(args, s) : 64;
-  const frames = unwind(s, Math.max(1, n));
-  const lines = frames.map((fr: Frame, i) => `${`#${i}`.padEnd(4)}${s.frameText(fr, i === 0 ? 'auto' : fr.trap ? 'auto' : 'always')}`);
+  let rest = args.trim();
+  let full = false;
+  for (;;) {
+    const m = /^(-?full|-frame-arguments\s+\w+)\b\s*(.*)$/.exec(rest);
+    if (!m) break;
+    if (/full/.test(m[1])) full = true;
+    rest = m[2];
+  }
+  const outer = /^-\s*\S/.test(rest);
+  const n = rest ? count(outer ? rest.replace(/^-\s*/, '') : rest, s) : 64;
+  let frames = unwind(s, outer ? 4096 : Math.max(1, n));
+  if (outer) frames = frames.slice(Math.max(0, frames.length - n));
+  const lines = frames.map((fr: Frame) => `${`#${fr.level}`.padEnd(4)}${s.frameText(fr, fr.level === 0 ? 'auto' : fr.trap ? 'auto' : 'always')}`);
+  if (!outer && rest && frames.length === n && unwind(s, n + 1).length > n) lines.push('(More stack frames follow...)');
+  if (full) lines.push(LOCALS_UNKNOWN);
   out(s, lines.join('\n'));
 }
 
@@ -1241,18 +1265,27 @@ const INFO: Command[] = [
   { name: 'line', help: 'info line [LOC]: the addresses of a source line.', run: (s, a) => infoLine(s, a) },
   { name: 'tlb', help: 'The TLB: its entries by set and way, and its counters (QEMU\'s columns).', run: (s) => out(s, tlbInfo(s.m).join('\n')) },
   { name: 'mem', help: 'info mem [PID]: the address space\'s present mappings, merged (QEMU\'s format).', run: (s, a) => {
-    const p = a.trim() ? s.views.findPid(Number(a.trim())) : null;
     if (a.trim() && !/^\d+$/.test(a.trim())) throw new DebugError(`Invalid process id "${a.trim()}".`);
+    const p = a.trim() ? s.views.findPid(Number(a.trim())) : null;
     const cr3 = p ? (p.pgdir - KERNBASE) >>> 0 : s.m.cpu.state[S.CR3] >>> 0;
     out(s, memInfo(s.m, cr3).join('\n'));
   } },
   { name: 'idt', help: 'info idt [N|LO-HI]: the interrupt descriptor table (Bochs\'s format).', run: (s, a) => infoIdt(s, a) },
-  { name: 'proc', help: 'The kernel\'s process table.', run: (s) => out(s, s.views.infoProc().join('\n')) },
+  { name: 'proc', help: 'info proc [PID]: the kernel\'s process table (PID: its row).', run: (s, a) => out(s, s.views.infoProc(a.trim()).join('\n')) },
   { name: 'vm', help: 'info vm [PID]: a process\'s regions, with present and swapped pages.', run: (s, a) => out(s, s.views.infoVm(pidOrCurrent(s, a)).join('\n')) },
   { name: 'frames', help: 'info frames [PID|all]: the kernel\'s frame table.', run: (s, a) => out(s, s.views.infoFrames(a.trim()).join('\n')) },
   { name: 'swap', help: 'info swap [all]: swap slots, who holds them, the policy and the counters.', run: (s, a) => out(s, s.views.infoSwap(a.trim()).join('\n')) },
   { name: 'record', help: 'The recorded history: instruction numbers, snapshots.', run: (s) => infoRecord(s) },
-  { name: 'frame', aliases: ['f'], help: 'The selected frame: where it is, its caller, its arguments and saved registers.', run: (s) => infoFrame(s) },
+  { name: 'frame', aliases: ['f'], help: 'info frame [N]: the selected frame (or frame N): where it is, its caller, its arguments and saved registers.', run: (s, a) => {
+    // gdb's `info frame LEVEL` describes that frame and leaves the selection as it was.
+    if (!a.trim()) { infoFrame(s); return; }
+    const level = count(a, s);
+    const frames = unwind(s, level + 1);
+    if (level >= frames.length) throw new DebugError(`No frame at level ${a.trim()}.`);
+    const saved = s.selectedLevel();
+    s.selectFrame(level);
+    try { infoFrame(s); } finally { s.selectFrame(saved); }
+  } },
   { name: 'args', help: 'The selected frame\'s arguments, one a line.', run: (s) => {
     const params = s.frameParams();
     if (!params) { out(s, 'No symbol table info available.'); return; }
@@ -1260,7 +1293,7 @@ const INFO: Command[] = [
     out(s, params.map((x) => `${x.name} = ${s.formatValue(s.eval(x.name), null)}`).join('\n'));
   } },
   { name: 'locals', help: 'Local variables: not recorded by toy86\'s compiler.', run: () => {
-    throw new DebugError('No locals: toy86\'s compiler does not record where local variables live (x/8dw $sp shows the frame).');
+    throw new DebugError(LOCALS_UNKNOWN);
   } },
   { name: 'display', help: 'The auto-display expressions.', run: (s, _a, ctx) => infoDisplay(s, ctx) },
 ];
@@ -1309,7 +1342,7 @@ const COMMANDS: Command[] = [
   { name: 'nexti', aliases: ['ni'], moves: true, help: 'nexti [N]: as stepi, but a call, an int or a rep instruction runs to its end.', run: (s, a) => nextiCommand(s, a) },
   { name: 'step', aliases: ['s'], moves: true, help: 'step [N]: run to the next source line, into calls.', run: (s, a) => stepLine(s, a, false) },
   { name: 'next', aliases: ['n'], moves: true, help: 'next [N]: run to the next source line of this function, over calls.', run: (s, a) => stepLine(s, a, true) },
-  { name: 'finish', aliases: ['fin'], moves: true, help: 'finish: run until the selected frame\'s function returns; print what it returned.', run: (s) => finishCommand(s) },
+  { name: 'finish', aliases: ['fin'], moves: true, help: 'finish: run until the selected frame\'s function returns; print what it returned.', run: (s, a) => finishCommand(s, a) },
   { name: 'reverse-stepi', aliases: ['rsi'], moves: true, help: 'reverse-stepi [N]: go back N instructions.', run: (s, a) => reverseStepi(s, a) },
   { name: 'reverse-nexti', aliases: ['rni'], moves: true, help: 'reverse-nexti [N]: go back N instructions, a call or int that returned here as one.', run: (s, a) => reverseNexti(s, a) },
   { name: 'reverse-step', aliases: ['rs'], moves: true, help: 'reverse-step [N]: back to the start of the previous source line, into calls.', run: (s, a) => reverseLineCommand(s, a, false) },

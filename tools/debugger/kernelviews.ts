@@ -99,8 +99,12 @@ export class KernelViews {
   }
 
   /** `info proc`: the process table. */
-  infoProc(): string[] {
-    const procs = this.procs();
+  infoProc(arg = ''): string[] {
+    // gdb's `info proc PID` is about one process: the table's row of PID.
+    if (arg !== '' && !/^\d+$/.test(arg)) throw new DebugError(`Invalid process id "${arg}".`);
+    const all = this.procs();
+    const procs = arg === '' ? all : all.filter((p) => p.pid === Number(arg));
+    if (arg !== '' && !procs.length) throw new DebugError(`No process ${arg}.`);
     if (!procs.length) return ['No processes.'];
     let cur = 0;
     try { cur = this.k.u32(this.sym('current', 'proc.ts')); } catch { /* no marker */ }
@@ -213,6 +217,8 @@ export class KernelViews {
       out.push(`${hex8(n * 4096)} ${kind(f).padEnd(15)} ${String(f.refs).padStart(4)} ${String(f.pid).padStart(4)} ${hex8(f.va)}`);
     }
     flush();
+    // A pid with no process and no frames (frames of one that is gone are still shown).
+    if (pid !== null && out.length === 1 && !names.has(pid)) throw new DebugError(`No process ${pid}.`);
     return out;
   }
 
