@@ -1,9 +1,9 @@
 // `toy86 web` and `toy86 boot --stats` on bad input: one line on stderr and exit code 2 (usage)
 // or 1 (a socket or port that cannot be used), never a stack trace (SPEC §5).
 
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -19,6 +19,7 @@ function toy86(args: string[]): { code: number | null; stderr: string } {
 
 describe('toy86 web and boot --stats: mistakes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'toy86-web-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.each([
     [['web', '--port', '70000'], 2, "toy86 web: --port: 70000 is not a port (0 to 65535)\n"],

@@ -1,6 +1,6 @@
 // `toy86 web [--port N] [--max-sessions N] [boot flags]` (SPEC §5, docs/web.md): builds the page,
-// serves it on 127.0.0.1, prints the URL, and runs until SIGINT or SIGTERM, when it ends every
-// machine before it exits.
+// serves it on 127.0.0.1, prints the URL, and runs until SIGINT, SIGTERM or SIGHUP (its terminal
+// closed), when it ends every machine before it exits.
 
 import { WebServer } from './server.js';
 import { clientFiles } from './bundle.js';
@@ -33,9 +33,9 @@ export async function webCommand(o: WebCommandOptions): Promise<number> {
   }
   o.print(`toy86 web: ${url} (up to ${o.maxSessions} machine${o.maxSessions === 1 ? '' : 's'}; Ctrl-C stops)`);
   await new Promise<void>((resolve) => {
-    const stop = () => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    const stop = () => { for (const s of signals) process.off(s, stop); resolve(); };
+    for (const s of signals) process.on(s, stop);
   });
   await server.close();
   return 0;
