@@ -2,16 +2,17 @@
 // server started as a user would (`toy86 web --mem 2M --max-sessions 1`). The page loads and the
 // shell's prompt appears in xterm.js; `ls /bin` lists the programs; a resize of the page reaches
 // the machine's terminal; memhog moves the frame grid and the swap chart; a segmentation fault run
-// from the shell is in the fault log; the page is photographed into docs/web.png. The server
+// from the shell is in the fault log; the page is photographed (into node_modules/.cache/toy86/,
+// or where TOY86_SCREENSHOT says: `TOY86_SCREENSHOT=docs/web.png` renews the README's). The server
 // listens on 127.0.0.1 only, refuses a page beyond --max-sessions with a clear message, and leaves
 // no child process behind when a page closes or when it stops (the processes are counted from
 // /proc). Every wait is for a condition.
 
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { request } from 'node:http';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -19,6 +20,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'tools', 'toy86.mjs');
 const CHROMIUM = '/usr/bin/chromium';
 const LONG = 90_000;
+/** Where the page's photograph goes: an ignored file, unless TOY86_SCREENSHOT names one (relative to the repository). */
+const SCREENSHOT = process.env.TOY86_SCREENSHOT ? resolve(ROOT, process.env.TOY86_SCREENSHOT) : join(ROOT, 'node_modules', '.cache', 'toy86', 'web-test.png');
 
 /** The processes below `pid` (children, grandchildren, ...), from /proc. */
 function descendants(pid: number): number[] {
@@ -171,6 +174,10 @@ describe.skipIf(!existsSync(CHROMIUM))('toy86 web in Chromium', () => {
     expect(await legend(page, 'swap-legend', 'pswpin')).toBeGreaterThan(0);
     expect(await pixels(page, 'chart-swap')).not.toBe(swapChartBefore);
     expect(await screen(page)).not.toContain('killed');
+    // The TLB's hit rate, now and since boot, with what is counted and the TLB's geometry.
+    expect(await page.locator('#tlb-summary').innerText()).toMatch(/^\d+\.\d+% now, \d+\.\d+% since boot$/);
+    expect(await page.locator('#tlb-explain').innerText()).toMatch(/^Lookups of the architectural TLB \(64 entries, 4 ways\): each data access/);
+    expect(await legend(page, 'tlb-legend', 'misses')).toBeGreaterThan(0);
   });
 
   it('a segmentation fault run from the shell shows in the fault log; the page is photographed', async () => {
@@ -192,7 +199,10 @@ describe.skipIf(!existsSync(CHROMIUM))('toy86 web in Chromium', () => {
       null, { timeout: LONG, polling: 'raf' });
     const shots = Number(await page.locator('body').getAttribute('data-snapshots'));
     await expect.poll(() => page.locator('body').getAttribute('data-snapshots').then(Number), { timeout: LONG }).toBeGreaterThan(shots + 4);
-    await page.screenshot({ path: join(ROOT, 'docs', 'web.png') });
+    // The log follows its newest line (the panels above it grew meanwhile).
+    expect(await page.locator('#faultlog').evaluate((l) => l.scrollTop + l.clientHeight >= l.scrollHeight - 16)).toBe(true);
+    await page.screenshot({ path: SCREENSHOT });
+    expect(statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
   });
 
   it('a page beyond --max-sessions is told so and gets no machine', async () => {

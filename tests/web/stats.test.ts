@@ -78,6 +78,13 @@ describe('memhog on a 2 MiB machine', () => {
     expect(after.swap!.slots).toBeGreaterThan(0);
     expect(after.disk.writes).toBeGreaterThan(before.disk.writes);
     expect(after.tlb.misses).toBeGreaterThan(before.tlb.misses);
+    // The TLB's lookups are the machine's memory accesses, those its soft TLB served counted as
+    // hits: several for every ten instructions, not only the few that missed the soft TLB.
+    expect(after.tlb).toMatchObject({ entries: 64, ways: 4 });
+    const insns = (after.clock - after.idleClock) - (before.clock - before.idleClock);
+    const lookups = (after.tlb.hits + after.tlb.misses) - (before.tlb.hits + before.tlb.misses);
+    expect(lookups).toBeGreaterThan(insns / 4);
+    expect(after.tlb.misses - before.tlb.misses).toBeLessThan(lookups / 100);
     // /proc/vmstat, read by a program on the same machine, says what the channel says.
     const vmstat = type('cat /proc/vmstat');
     const now = sample();

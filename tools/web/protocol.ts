@@ -58,8 +58,13 @@ export interface StatsMessage {
   vm: { pgfault: number; pgmajfault: number; pswpin: number; pswpout: number; pgevict: number; cowfault: number } | null;
   /** Swap slots (4 KiB each) and how many are free (kernel/swap.ts). */
   swap: { slots: number; free: number } | null;
-  /** The architectural TLB's counters (emulator/mmu/mmu.ts). */
-  tlb: { hits: number; misses: number; evictions: number; flushes: number; walks: number };
+  /**
+   * The architectural TLB's geometry and counters (emulator/mmu/mmu.ts). A lookup is counted for
+   * each data access an instruction makes (a read-modify-write once) — a hit when the interpreter's
+   * soft TLB, which holds only translations the TLB holds, serves it — and for each instruction
+   * fetch that enters another code page.
+   */
+  tlb: { entries: number; ways: number; hits: number; misses: number; evictions: number; flushes: number; walks: number };
   /** The disk's completed requests (emulator/devices/disk.ts). */
   disk: { reads: number; writes: number; sectorsRead: number; sectorsWritten: number; errors: number };
   /** Page faults dealt with since the last snapshot, oldest first (at most FAULTS_PER_SNAPSHOT, faults that killed always kept). */

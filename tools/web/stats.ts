@@ -172,7 +172,7 @@ export class StatsReporter {
     return {
       type: 'stats', time: Date.now(), clock: m.clock, idleClock: m.idleClock,
       frames: this.frames(), vm, swap: slots === null || free === null ? null : { slots, free },
-      tlb: { hits: st[TLBStat.HITS], misses: st[TLBStat.MISSES], evictions: st[TLBStat.EVICTIONS], flushes: st[TLBStat.FLUSHES], walks: st[TLBStat.WALKS] },
+      tlb: { entries: m.cpu.mmu.sets * m.cpu.mmu.ways, ways: m.cpu.mmu.ways, hits: st[TLBStat.HITS], misses: st[TLBStat.MISSES], evictions: st[TLBStat.EVICTIONS], flushes: st[TLBStat.FLUSHES], walks: st[TLBStat.WALKS] },
       disk: { reads: d.reads, writes: d.writes, sectorsRead: d.sectorsRead, sectorsWritten: d.sectorsWritten, errors: d.errors },
       faults, faultCount: this.faultCount,
     };

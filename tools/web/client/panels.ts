@@ -97,13 +97,26 @@ const KINDS_KEY: Record<FrameKind, string> = {
   [FrameKind.USER]: 'user', [FrameKind.FILE]: 'file', [FrameKind.PINNED]: 'pinned',
 };
 
+/**
+ * The lower end of a percentage chart's axis: 100 less the smallest power of ten that holds every
+ * value's distance below 100 (99.9 for values from 99.9 to 100, 99 down to 99, 90, then 0), so
+ * that a rate that stays near 100% still shows its changes.
+ */
+export function percentFloor(values: number[]): number {
+  const below = Math.max(0, ...values.map((v) => 100 - v));
+  if (below <= 0.1) return 99.9;
+  if (below >= 10) return 0;
+  return 100 - 10 ** Math.ceil(Math.log10(below));
+}
+
 /** A small line chart of the last POINTS values of a few series. */
 export class Chart {
   static readonly POINTS = 120;
   private readonly data: number[][];
   private readonly canvas: HTMLCanvasElement;
 
-  constructor(id: string, private readonly colours: string[], private readonly height: number, private readonly fixedMax?: number) {
+  /** `percent`: the values are percentages, drawn from percentFloor() (labelled) to 100%. */
+  constructor(id: string, private readonly colours: string[], private readonly height: number, private readonly percent = false) {
     this.canvas = element<HTMLCanvasElement>(id);
     this.data = colours.map(() => []);
   }
@@ -120,7 +133,9 @@ export class Chart {
   private draw(): void {
     const { g, w, h } = fitCanvas(this.canvas, this.height);
     g.clearRect(0, 0, w, h);
-    const max = this.fixedMax ?? Math.max(1, ...this.data.flat());
+    const max = this.percent ? 100 : Math.max(1, ...this.data.flat());
+    const min = this.percent ? percentFloor(this.data.flat()) : 0;
+    this.canvas.dataset.min = String(min);
     g.strokeStyle = css('--line');
     g.lineWidth = 1;
     g.beginPath();
@@ -128,7 +143,8 @@ export class Chart {
     g.stroke();
     g.fillStyle = css('--dim');
     g.font = '10px system-ui, sans-serif';
-    g.fillText(this.fixedMax !== undefined ? `${max}%` : formatNumber(max), 2, 10);
+    g.fillText(this.percent ? '100%' : formatNumber(max), 2, 10);
+    if (min > 0) g.fillText(`${+min.toFixed(3)}%`, 2, h - 3);
     const step = w / (Chart.POINTS - 1);
     this.data.forEach((d, s) => {
       g.strokeStyle = css(this.colours[s]);
@@ -136,12 +152,17 @@ export class Chart {
       g.beginPath();
       const x0 = w - (d.length - 1) * step;
       d.forEach((v, i) => {
-        const y = h - 1 - (Math.min(v, max) / max) * (h - 13);
+        const y = h - 1 - ((Math.min(Math.max(v, min), max) - min) / (max - min)) * (h - 13);
         if (i === 0) g.moveTo(x0 + i * step, y); else g.lineTo(x0 + i * step, y);
       });
       g.stroke();
     });
   }
+}
+
+/** A hit rate with enough digits to tell 99.9% from 99.99%. */
+function percentText(v: number): string {
+  return `${v >= 99.99 ? v.toFixed(3) : v.toFixed(2)}%`;
 }
 
 export function formatNumber(v: number): string {
@@ -161,9 +182,31 @@ export class FaultLog {
   private readonly killedList = element<HTMLOListElement>('faultlog-killed');
   private readonly summary = element('faultlog-summary');
   private killed = 0;
+  /**
+   * Whether the log follows its newest line: until the reader scrolls up, and again once they
+   * scroll back to the bottom. Only the reader's scrolling decides it: the list also scrolls when
+   * its height changes with the panels above it, and that is no reason to stop following.
+   */
+  private follow = true;
+  /** The reader has touched the list (wheel, pointer, touch) since it last followed a new line. */
+  private reading = false;
+
+  constructor() {
+    const l = this.list;
+    for (const ev of ['wheel', 'pointerdown', 'touchstart'] as const) l.addEventListener(ev, () => { this.reading = true; }, { passive: true });
+    l.addEventListener('scroll', () => {
+      if (this.reading) this.follow = this.atBottom();
+    });
+  }
+
+  /** Whether the last line is in view (within about a line: the list's height may have changed since). */
+  private atBottom(): boolean {
+    const l = this.list;
+    return l.scrollTop + l.clientHeight >= l.scrollHeight - 16;
+  }
 
   add(faults: FaultRecord[], total: number): void {
-    const stick = this.list.scrollTop + this.list.clientHeight >= this.list.scrollHeight - 4;
+    if (!this.follow && this.atBottom()) this.follow = true; // the reader is back at the end
     for (const f of faults) {
       const li = document.createElement('li');
       const who = f.pid ? `[pid ${f.pid} ${f.name}]` : '[no process]';
@@ -181,7 +224,10 @@ export class FaultLog {
       }
     }
     while (this.list.childElementCount > FaultLog.LINES) this.list.firstElementChild!.remove();
-    if (stick) this.list.scrollTop = this.list.scrollHeight;
+    if (this.follow) {
+      this.list.scrollTop = this.list.scrollHeight;
+      this.reading = false;
+    }
     this.summary.textContent = `${total} page faults${this.killed ? `, ${this.killed} killed a process` : ''}`;
   }
 }
@@ -200,7 +246,7 @@ export class Panels {
   private readonly grid = new FrameGrid();
   private readonly faults = new Chart('chart-faults', ['--faults', '--major'], 90);
   private readonly swap = new Chart('chart-swap', ['--swapin', '--swapout'], 90);
-  private readonly tlb = new Chart('chart-tlb', ['--tlb'], 60, 100);
+  private readonly tlb = new Chart('chart-tlb', ['--tlb'], 60, true);
   private readonly log = new FaultLog();
   private readonly faultsLegend = new Legend(element('faults-legend'));
   private readonly swapLegend = new Legend(element('swap-legend'));
@@ -232,7 +278,8 @@ export class Panels {
     this.tlbLegend.set('misses', 'misses', String(t.misses));
     this.tlbLegend.set('flushes', 'flushes', String(t.flushes));
     const all = t.hits + t.misses;
-    element('tlb-summary').textContent = all ? `${((100 * t.hits) / all).toFixed(2)}% since boot` : '';
+    element('tlb-geometry').textContent = `${t.entries} entries, ${t.ways} ways`;
+    element('tlb-summary').textContent = all ? `${percentText((100 * t.hits) / all)} since boot` : '';
     const d = s.disk;
     this.diskLegend.set('reads', 'reads', `${d.reads} (${d.sectorsRead * 512 / 1024} KiB)`);
     this.diskLegend.set('writes', 'writes', `${d.writes} (${d.sectorsWritten * 512 / 1024} KiB)`);
@@ -248,5 +295,7 @@ export class Panels {
     // An interval without lookups (the CPU idle) keeps the last rate.
     if (dh + dm > 0) this.tlbRate = (100 * dh) / (dh + dm);
     this.tlb.push([this.tlbRate]);
+    this.tlbLegend.set('missrate', 'misses/s', formatNumber(rate(t.misses, p.tlb.misses)));
+    if (all) element('tlb-summary').textContent = `${percentText(this.tlbRate)} now, ${percentText((100 * t.hits) / all)} since boot`;
   }
 }
