@@ -1,13 +1,15 @@
-// `toy86 web` without a browser: a WebSocket client opens a page's control socket, gets a machine
-// and its statistics, and the server is then hung up on (SIGHUP, as when the terminal it runs in
-// is closed): it ends the machine, reaps it, removes its sockets' folder and exits 0. The
-// processes and the folder are looked at in /proc and /tmp. Every wait is for a condition.
+// `toy86 web` without a browser, on the port given with --port: a WebSocket client opens a page's
+// control socket, gets a machine and its statistics, and the server is then hung up on (SIGHUP,
+// as when the terminal it runs in is closed): it ends the machine, reaps it, removes its sockets'
+// folder and exits 0. The processes and the folder are looked at in /proc and /tmp. Every wait is
+// for a condition.
 
 import { describe, it, expect } from 'vitest';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
 import { WebSocket } from 'ws';
 import type { ServerMessage } from '../../tools/web/protocol.js';
 
@@ -36,9 +38,14 @@ async function until(what: string, check: () => boolean, ms = 60_000): Promise<v
   }
 }
 
-describe('toy86 web hung up on', () => {
+describe('toy86 web --port N, hung up on', () => {
   it('SIGHUP ends every machine, removes its sockets and exits 0', async () => {
-    const server = spawn(process.execPath, [CLI, 'web', '--mem', '2M'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // A port that was free a moment ago (the system's choice), for --port.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const server = spawn(process.execPath, [CLI, 'web', '--port', String(port), '--mem', '2M'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     server.stdout!.on('data', (d) => { out += d; });
     server.stderr!.on('data', (d) => { out += d; });
@@ -46,6 +53,7 @@ describe('toy86 web hung up on', () => {
     try {
       await until(`toy86 web printed its URL (it printed: ${JSON.stringify(out)})`, () => /http:\/\/127\.0\.0\.1:\d+\//.test(out));
       const url = new URL(/http:\/\/\S+\//.exec(out)![0]);
+      expect(out).toBe(`toy86 web: http://127.0.0.1:${port}/ (up to 4 machines; Ctrl-C stops)\n`);
       // A page's control socket: a machine, then its statistics (JSON from the machine, not the console).
       const ws = new WebSocket(`ws://${url.host}/control`);
       const got: ServerMessage[] = [];
