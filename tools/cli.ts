@@ -41,8 +41,20 @@ async function guarded(name: string, body: () => Promise<number>): Promise<void>
       process.exitCode = t.code;
       return;
     }
-    throw e;
+    internalError(name, e);
   }
+}
+
+/**
+ * A bug in toy86 itself (never the guest's or the user's doing): one line naming it, exit code
+ * 70 (EX_SOFTWARE); TOY86_DEBUG=1 prints the stack for whoever fixes it. Exit handlers (the
+ * terminal's mode) still run.
+ */
+export function internalError(name: string, e: unknown): void {
+  const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  process.stderr.write(`toy86${name ? ' ' + name : ''}: internal error: ${msg} (a bug in toy86; TOY86_DEBUG=1 shows where)\n`);
+  if (process.env.TOY86_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  process.exitCode = 70;
 }
 
 /** An address option: decimal or 0x hex. */
@@ -90,6 +102,11 @@ async function bootImages(a: { kernel?: string; disk?: string; snapshot?: boolea
 class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<void> {
+  // Errors outside a command's own flow (an event handler, a stream) end the process the same way.
+  const command = argv.find((a) => !a.startsWith('-')) ?? '';
+  const fatal = (e: unknown) => { internalError(command, e); process.exit(70); };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
   const cli = yargs(argv)
     .scriptName('toy86')
     .usage('toy86 <command> [options]\n\nA toy x86-like machine and its toolchain. Run `toy86 <command> --help` for the options of a command.')
@@ -277,7 +294,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await cli.parseAsync();
   } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
+    if (!(e instanceof UsageError)) { internalError('', e); return; }
     process.stderr.write(`toy86: ${e.message}\n`);
     process.exitCode = 2;
   }
