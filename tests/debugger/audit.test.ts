@@ -181,3 +181,45 @@ describe('toy86 debug: backtrace full and -N, info frame N, the kernel\'s views 
     d.close();
   });
 });
+
+describe('toy86 debug: parameters the compiler keeps in registers', () => {
+  it('are read from the frame while that is exact, never assigned where the function would not see it', async () => {
+    const kernel = new Program('kernel', 'kernel.elf', readElf(f.kernel), true);
+    const sym = (name: string) => kernel.byName.get(name)![0];
+    // What the prologues say (tools/cc/gen.ts copies a register-held parameter from [ebp+8+4i]).
+    expect(kernel.paramHomes(sym('cowfault'))).toEqual([{ reg: 'ebx', assigned: false }, { reg: null, assigned: false }, expect.objectContaining({ assigned: false })]);
+    expect(kernel.paramHomes(sym('digits'))).toEqual([{ reg: 'ebx', assigned: true }, { reg: 'esi', assigned: false }]);
+    expect(kernel.paramHomes(sym('readi'))[3]).toEqual({ reg: null, assigned: true });
+    const d = start(cow);
+    const s = d.session;
+    const t1 = await d.run(['break cowfault', 'continue', 'print pd', 'set var pd = 5', 'watch pd', 'print va', 'set var va = va']);
+    // pd is what EBX holds, and stays so.
+    const p = outputs(t1);
+    expect(p[2].out).toBe(`$1 = 0x${(s.m.cpu.regs[3] >>> 0).toString(16)}\n`);
+    const t2 = await d.run([
+      'delete',
+      'break digits',
+      'continue',
+      'info args',
+      'stepi 2',
+      'info args',
+      'print v',
+      'print base',
+      'set var base = 16',
+      'backtrace 1',
+    ]);
+    const t = t1 + t2;
+    expectGolden('param-homes', t, fingerprint(cow));
+    const o = outputs(t);
+    expect(o[3].out).toBe('Cannot assign to pd: the function keeps it in EBX, and the compiler records no range where EBX holds it (the frame\'s word is the value passed).\n');
+    expect(o[4].out).toBe('Cannot watch pd: the function keeps it in EBX, and the compiler records no range where EBX holds it (the frame\'s word is the value passed).\n');
+    expect(o[6].out).toBe('');
+    expect(o[10].out).toMatch(/^v = \d+\nbase = (10|16)\n$/);
+    expect(o[12].out).toMatch(/^v = <optimized out>\nbase = (10|16)\n$/);
+    expect(o[13].out).toBe('v is optimized out here: the function keeps it in EBX and changes it, and the compiler records no range where EBX holds it.\n');
+    expect(o[14].out).toMatch(/^\$\d+ = (10|16)\n$/);
+    expect(o[15].out).toMatch(/^Cannot assign to base: the function keeps it in ESI/);
+    expect(o[16].out).toMatch(/^#0  0x[0-9a-f]+ in digits \(v=<optimized out>, base=(10|16)\) at userland\/lib\/fmt\.ts:\d+\n/);
+    d.close();
+  });
+});

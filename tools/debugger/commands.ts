@@ -108,6 +108,8 @@ function watchTarget(s: Session, expr: string): { addr: number; len: number; vty
     return { addr: a, len: 4, vtype: T.int, label: expr };
   }
   const v = s.eval(expr);
+  // A parameter kept in a register: neither its value nor the frame's word is what to watch.
+  if (v.readonly) throw new DebugError(v.readonly.replace(/^Cannot assign to/, 'Cannot watch'));
   if (v.lval && v.lval.kind === 'mem') return { addr: v.lval.addr, len: v.lval.size, vtype: v.type, label: expr };
   if (v.lval) throw new DebugError('Cannot watch a register or a convenience variable.');
   // `watch ADDR` (SPEC §6): the 32-bit word at that address.
@@ -1290,7 +1292,7 @@ const INFO: Command[] = [
     const params = s.frameParams();
     if (!params) { out(s, 'No symbol table info available.'); return; }
     if (!params.length) { out(s, 'No arguments.'); return; }
-    out(s, params.map((x) => `${x.name} = ${s.formatValue(s.eval(x.name), null)}`).join('\n'));
+    out(s, params.map((x) => `${x.name} = ${x.reg && x.assigned ? '<optimized out>' : s.formatValue(s.eval(x.name), null)}`).join('\n'));
   } },
   { name: 'locals', help: 'Local variables: not recorded by toy86\'s compiler.', run: () => {
     throw new DebugError(LOCALS_UNKNOWN);

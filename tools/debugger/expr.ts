@@ -30,6 +30,8 @@ export interface Value {
   lval?: LValue;
   /** For code: the function's printed type (`bool (tf: TrapFrame, user: bool)`). */
   code?: string;
+  /** Why a value that names a variable cannot be assigned (no lval), in one line. */
+  readonly?: string;
 }
 
 export const T = {
@@ -380,7 +382,7 @@ class Evaluator {
       case 'assign': {
         const a = this.eval(n.a);
         const b = this.rvalue(n.b);
-        if (!a.lval) throw new DebugError('Left operand of assignment is not an lvalue.');
+        if (!a.lval) throw new DebugError(a.readonly ?? 'Left operand of assignment is not an lvalue.');
         const l = a.lval;
         if (l.kind === 'conv') {
           this.ctx.convenience.set(l.name, { v: b.v, type: b.type, code: b.code });

@@ -102,8 +102,12 @@ export function frameArgs(ins: Inspector, fr: Frame): string {
   const sig = fr.program.signature(fr.func);
   const base = argBase(ins, fr);
   if (!sig || base === null) return '';
+  const homes = fr.program.paramHomes(fr.func);
   return sig.params.map((p, i) => {
     const a = (base + 4 * i) >>> 0;
+    // Kept in a register and changed by the function: the frame's word is what was passed, and
+    // no record says where the register holds the current value (gdb's word for that).
+    if (homes[i]?.reg && homes[i].assigned && !untouched(ins, fr)) return `${p.name}=<optimized out>`;
     try {
       return `${p.name}=${formatArg(ins.read32(a), p.type)}`;
     } catch (e) {
@@ -111,6 +115,21 @@ export function frameArgs(ins: Inspector, fr: Frame): string {
       throw e;
     }
   }).join(', ');
+}
+
+/** Is frame 0 still in its function's prologue (the parameters not yet copied into registers)? */
+export function atEntry(ins: Inspector, fr: Frame): boolean {
+  if (fr.level !== 0 || !fr.func || !fr.program) return false;
+  return (fr.pc >>> 0) < fr.program.afterPrologue(fr.func);
+}
+
+/**
+ * Has frame 0's function run none of its body yet (the pc in its prologue, or at its first line,
+ * where a breakpoint on the function stops)? Then every parameter still has the value passed.
+ */
+export function untouched(ins: Inspector, fr: Frame): boolean {
+  if (fr.level !== 0 || !fr.func || !fr.program) return false;
+  return (fr.pc >>> 0) <= fr.program.afterPrologue(fr.func);
 }
 
 /** An argument or result as its TypeScript type says. */

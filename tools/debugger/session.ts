@@ -13,7 +13,7 @@ import { Program, sourceLine, sourceLines, fileMatches, isCode, type Sym } from 
 import { DebugError, KERNBASE, hex, hex8, readVirtN, virtWrites } from './memory.js';
 import { History, defaultInterval } from './history.js';
 import { KernelViews, type ProcInfo } from './kernelviews.js';
-import { unwind, frameArgs, argBase, decodeAt, trapText, vectorName, type Frame, type Inspector } from './frames.js';
+import { unwind, frameArgs, argBase, atEntry, untouched, decodeAt, trapText, vectorName, type Frame, type Inspector } from './frames.js';
 import { evaluate, fit, tsType, T, type EvalContext, type Value } from './expr.js';
 import { hooks } from './trace.js';
 import type { Snap } from './history.js';
@@ -491,22 +491,34 @@ export class Session implements Inspector {
   }
 
   /** The selected frame's parameters: name, type (TypeScript) and where each is. */
-  frameParams(): { name: string; type: string; addr: number }[] | null {
+  frameParams(): { name: string; type: string; addr: number; reg: string | null; assigned: boolean }[] | null {
     const fr = this.selectedFrame();
     if (!fr.func || !fr.program || fr.trap) return null;
     const sig = fr.program.signature(fr.func);
     const base = argBase(this, fr);
     if (!sig || base === null) return null;
-    return sig.params.map((x, i) => ({ name: x.name, type: x.type, addr: (base + 4 * i) >>> 0 }));
+    // In the prologue, before the copies into registers, every parameter is in the frame.
+    const homes = atEntry(this, fr) ? [] : fr.program.paramHomes(fr.func);
+    // At the first line, before the body has run, a parameter it changes still has the value passed.
+    const fresh = untouched(this, fr);
+    return sig.params.map((x, i) => ({ name: x.name, type: x.type, addr: (base + 4 * i) >>> 0, reg: homes[i]?.reg ?? null, assigned: !fresh && (homes[i]?.assigned ?? false) }));
   }
 
-  /** A parameter of the selected frame's function as an expression's value, or null. */
+  /**
+   * A parameter of the selected frame's function as an expression's value, or null. One the
+   * function keeps in a register (ParamHome) is read from the frame's word when the function never
+   * changes it (the same value), and cannot be assigned there (the function reads the register);
+   * one it also changes is not known.
+   */
   private argument(name: string): Value | null {
     let params: ReturnType<Session['frameParams']>;
     try { params = this.frameParams(); } catch { return null; }
     const x = params?.find((q) => q.name === name);
     if (!x) return null;
     const t = tsType(x.type);
+    const reg = x.reg?.toUpperCase();
+    if (x.reg && x.assigned) throw new DebugError(`${name} is optimized out here: the function keeps it in ${reg} and changes it, and the compiler records no range where ${reg} holds it.`);
+    if (x.reg) return { v: fit(this.read32(x.addr), t), type: t, readonly: `Cannot assign to ${name}: the function keeps it in ${reg}, and the compiler records no range where ${reg} holds it (the frame's word is the value passed).` };
     return { v: fit(this.read32(x.addr), t), type: t, lval: { kind: 'mem', addr: x.addr, size: 4 } };
   }
 

@@ -7,6 +7,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, dirname, resolve, isAbsolute, relative, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decode } from '../../emulator/isa/encoding.js';
+import { formatInstruction } from '../../emulator/isa/disasm.js';
 import { readElf, SHF_ALLOC, SHF_EXECINSTR, STT_FILE, STT_SECTION, STT_FUNC, STB_GLOBAL, SHN_ABS, type ElfFile } from '../asm/elf.js';
 
 declare const TOY86_ROOT: string | undefined;
@@ -36,6 +38,16 @@ export interface Signature {
   params: { name: string; type: string }[];
   ret: string;
 }
+
+/**
+ * Where a compiled function keeps a parameter after its prologue. toy86 cc (tools/cc/gen.ts)
+ * copies a parameter it gives a register (EBX, ESI or EDI) from [ebp+8+4i] into it in the
+ * prologue and from then on uses the register: the frame's word keeps the value the caller passed.
+ * `reg` is that register or null (the parameter lives in the frame); `assigned` says whether the
+ * function's source assigns to it (then a register copy is the only current value, and where the
+ * register stops holding it is not recorded).
+ */
+export interface ParamHome { reg: string | null; assigned: boolean }
 
 /** A source file name as the debugger shows it: relative to the repository when it lies inside. */
 export function displayPath(file: string): string {
@@ -89,6 +101,7 @@ export class Program {
   readonly sections: { name: string; start: number; end: number; exec: boolean; index: number; data: Uint8Array }[];
   private readonly sigCache = new Map<string, Signature | null>();
   private readonly typeCache = new Map<string, string | null>();
+  private readonly homeCache = new Map<string, ParamHome[]>();
 
   /**
    * name: how the debugger calls it (`kernel`, or the program's file name); path: where it came
@@ -269,6 +282,54 @@ export class Program {
     }
     this.sigCache.set(f.name + '@' + f.addr, sig);
     return sig;
+  }
+
+  /** Where each parameter of a compiled function lives (ParamHome), by index; [] when unknown. */
+  paramHomes(f: Sym): ParamHome[] {
+    const key = f.name + '@' + f.addr;
+    const cached = this.homeCache.get(key);
+    if (cached) return cached;
+    const sig = this.signature(f);
+    const homes: ParamHome[] = sig ? sig.params.map(() => ({ reg: null, assigned: false })) : [];
+    if (sig) {
+      // The prologue: push ebp; mov ebp, esp; [sub esp, N]; push ebx/esi/edi...; then a
+      // `mov REG, [ebp+8+4i]` for each parameter kept in a register.
+      const sec = this.sectionAt(f.addr);
+      const byteAt = (a: number) => {
+        const o = (a >>> 0) - (sec ? sec.start : 0);
+        return sec && o >= 0 && o < sec.data.length ? sec.data[o] : -1;
+      };
+      let a = f.addr >>> 0;
+      for (let k = 0; sec && k < 16; k++) {
+        const d = decode(byteAt, a);
+        if (!d) break;
+        const text = formatInstruction(d, a, () => null);
+        const mv = /^mov (ebx|esi|edi), \[ebp\+0x([0-9a-f]+)\]$/.exec(text);
+        if (mv) {
+          const i = (parseInt(mv[2], 16) - 8) / 4;
+          if (Number.isInteger(i) && i >= 0 && i < homes.length) homes[i].reg = mv[1];
+        } else if (!/^(push ebp|mov ebp, esp|sub esp, \S+|push e(bx|si|di))$/.test(text)) break;
+        a = (a + d.length) >>> 0;
+      }
+      // Assignments in the function's body: its source lines, from the line table.
+      const first = this.rowIndex(f.addr);
+      if (first >= 0) {
+        const file = this.lines[first].file;
+        const end = this.endOf(f);
+        let lo = Infinity, hi = -1;
+        for (let j = first; j < this.lines.length && this.lines[j].addr < end; j++) {
+          if (this.lines[j].file !== file) continue;
+          lo = Math.min(lo, this.lines[j].line); hi = Math.max(hi, this.lines[j].line);
+        }
+        const text = (sourceLines(file) ?? []).slice(lo, hi).map((l) => l.replace(/\/\/.*$/, '')).join('\n');
+        sig.params.forEach((p, i) => {
+          const n = escapeRe(p.name);
+          homes[i].assigned = new RegExp(`(?<![\\w.$])${n}\\s*(?:[-+*/%&|^]|<<|>>>?|\\*\\*)?=(?!=)|(?:\\+\\+|--)\\s*${n}(?![\\w$])|(?<![\\w.$])${n}\\s*(?:\\+\\+|--)|(?:let|const|var)\\s+${n}(?![\\w$])`).test(text);
+        });
+      }
+    }
+    this.homeCache.set(key, homes);
+    return homes;
   }
 
   /**
