@@ -89,6 +89,34 @@ describe('toy86 debug: gdb\'s words for more mistakes', () => {
     d.close();
   });
 
+  it('C\'s ?: and compound assignments; an expression nested past the stack is one line', async () => {
+    const d = start(cow);
+    const t = await d.run([
+      'print 1 ? 0 ? 7 : 8 : 9',
+      'print 0 ? 2 : 3',
+      'set $x = 5',
+      'set $x += 3',
+      'print $x <<= 2',
+      'set $eax = 1',
+      'set $eax *= 7',
+      'print $eax',
+      'print 1 ? 2',
+      `print ${'1+'.repeat(20000)}1`,
+      `print ${'('.repeat(5000)}1${')'.repeat(5000)}`,
+      'print $x',
+    ]);
+    const o = outputs(t).map((x) => x.out);
+    expect(o).toEqual([
+      '$1 = 8\n', '$2 = 3\n', '', '', '$3 = 32\n', '', '', '$4 = 7\n',
+      "A syntax error in expression, near `'.\n",
+      'Expression too deeply nested.\n',
+      'Expression too deeply nested.\n',
+      '$5 = 32\n',
+    ]);
+    expect(d.session.m.cpu.regs[0]).toBe(7);
+    d.close();
+  });
+
   it('empty lines and comments do nothing; a huge count runs to the end of the program', async () => {
     const d = start(cow);
     const t = await d.run(['', '   ', '# a comment', 'stepi 99999999999999999999', 'stepi 4294967295', 'stepi', 'info registers eip']);

@@ -110,7 +110,8 @@ type Node =
   | { k: 'cast'; t: VType; a: Node }
   | { k: 'deref'; t: VType | null; a: Node }
   | { k: 'assign'; a: Node; b: Node }
-  | { k: 'sizeof'; t: VType | null; a: Node | null };
+  | { k: 'sizeof'; t: VType | null; a: Node | null }
+  | { k: 'cond'; c: Node; a: Node; b: Node };
 
 interface Tok { t: 'num' | 'id' | 'reg' | 'str' | 'op' | 'end'; s: string; v?: number; pos: number; dq?: boolean }
 
@@ -159,7 +160,7 @@ function tokenize(src: string): Tok[] {
       i = end + 1;
       continue;
     }
-    const ops = ['::', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+', '-', '*', '/', '%', '<', '>', '&', '|', '^', '!', '~', '(', ')', '{', '}', '=', '@'];
+    const ops = ['::', '<<=', '>>=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+', '-', '*', '/', '%', '<', '>', '&', '|', '^', '!', '~', '(', ')', '{', '}', '=', '@', '?', ':'];
     const op = ops.find((o) => src.startsWith(o, i));
     if (!op) throw syntax(src, i);
     out.push({ t: 'op', s: op, pos: start });
@@ -195,9 +196,25 @@ class Parser {
   }
 
   private assign(): Node {
-    const a = this.binary(0);
+    const a = this.conditional();
     if (this.isOp('=')) { this.i++; return { k: 'assign', a, b: this.assign() }; }
+    // C's compound assignments: `$x += 4` is `$x = $x + 4`.
+    const t = this.peek();
+    if (t.t === 'op' && /^(<<|>>|[-+*/%&|^])=$/.test(t.s)) {
+      this.i++;
+      return { k: 'assign', a, b: { k: 'bin', op: t.s.slice(0, -1), a, b: this.assign() } };
+    }
     return a;
+  }
+
+  /** C's `c ? a : b`. */
+  private conditional(): Node {
+    const c = this.binary(0);
+    if (!this.isOp('?')) return c;
+    this.i++;
+    const a = this.assign();
+    this.expect(':');
+    return { k: 'cond', c, a, b: this.conditional() };
   }
 
   private static readonly LEVELS = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '>', '<=', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
@@ -313,11 +330,21 @@ class Parser {
 
 /** Parses an expression (for checking conditions before they are evaluated). */
 export function parseExpression(src: string): void {
-  new Parser(src).parse();
+  deep(() => new Parser(src).parse());
 }
 
 export function evaluate(src: string, ctx: EvalContext): Value {
-  return new Evaluator(ctx).eval(new Parser(src).parse());
+  return deep(() => new Evaluator(ctx).eval(new Parser(src).parse()));
+}
+
+/** Parsing and evaluating recurse over the expression: one nested past the stack is a mistake. */
+function deep<R>(f: () => R): R {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RangeError) throw new DebugError('Expression too deeply nested.');
+    throw e;
+  }
 }
 
 class Evaluator {
@@ -374,6 +401,7 @@ class Evaluator {
         }
       }
       case 'bin': return this.binary(n.op, n.a, n.b);
+      case 'cond': return this.rvalue(n.c).v ? this.rvalue(n.a) : this.rvalue(n.b);
       case 'sizeof': {
         const t = n.t ?? this.eval(n.a!).type;
         if (t.kind === 'code') throw new DebugError('Attempt to take the size of a function.');
