@@ -29,8 +29,14 @@ declare function sleep(chan: usize): void;
 declare function killed_now(): bool;
 declare function kill(pid: i32, sig: i32): i32;
 
-/** The console's foreground process (ioctl TIOCSPGRP): Ctrl-C sends it SIGINT (0: none). */
+/**
+ * The console's foreground process (ioctl TIOCSPGRP): Ctrl-C sends it SIGINT. With none (0, the
+ * shell at its prompt), Ctrl-C ends the pending read() with EINTR instead, as a shell that
+ * catches SIGINT sees it, so the shell drops the line and prompts again (bash's ^C).
+ */
 let foreground: i32 = 0;
+/** A Ctrl-C with no foreground process, for the next read() to report. */
+let interrupted = false;
 
 /** TIOCSPGRP / TIOCGPGRP: sets or reads the foreground process. */
 export function setforeground(pid: i32): void { foreground = pid; }
@@ -58,6 +64,7 @@ export function consoleintr(): void {
       epos = wpos;
       consputc(94); consputc(67); consputc(10); // "^C"
       if (foreground > 0) kill(foreground, 2);
+      else { interrupted = true; wakeup(inbuf); } // no program: the reader's read() ends with EINTR
       continue;
     }
     if (epos - rpos >= INPUT) continue; // full
@@ -75,6 +82,7 @@ export function consoleintr(): void {
 export function consread(buf: usize, n: u32): i32 {
   while (rpos == wpos) {
     if (killed_now()) return -4; // EINTR: a kill ends the wait
+    if (interrupted) { interrupted = false; return -4; } // EINTR: Ctrl-C with no foreground program
     sleep(inbuf);
   }
   let got: u32 = 0;

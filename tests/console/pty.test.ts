@@ -90,6 +90,18 @@ describe('the console in a terminal', () => {
       t.type('\x03');
       await t.until(/Interrupt\r\n\$ $/);
       expect(t.since(mark)).toContain('^C\r\nInterrupt\r\n');
+      // Ctrl-C at the prompt, half a line typed: the line goes and a fresh prompt comes (bash's);
+      // the shell lives on and runs the next command.
+      mark = t.out.length;
+      t.type('echo lost');
+      await t.until('echo lost');
+      t.type('\x03');
+      await t.until(/echo lost\^C\r\n\$ $/, 60_000, mark);
+      t.type('\x03');
+      await t.until(/\^C\r\n\$ \^C\r\n\$ $/, 60_000, mark);
+      t.type('echo kept\r');
+      await t.until(/echo kept\r\nkept\r\n\$ $/, 60_000, mark);
+      expect(t.since(mark)).not.toContain('lost\r\n');
       mark = t.out.length;
       t.type('\x01h');
       await t.until('C-a x');

@@ -2,10 +2,10 @@
 // '/' is looked up in /bin) and waits for it; a child killed by a signal is reported as bash does.
 // A trailing `&` runs the program in the background: its pid is printed, and its end reported
 // (as bash does, `[pid] Done` or the signal) before the next prompt. `exit [N]` ends the shell;
-// so does the end of input.
+// so does the end of input. Ctrl-C at the prompt drops the line and prompts again.
 
 import { printf, streq, atoi, flush } from '../lib/ulib';
-import { fork, waitpid, exit, execve, read, ioctl, getpid } from '../lib/sys';
+import { fork, waitpid, exit, execve, read, ioctl } from '../lib/sys';
 
 const line = memory.data(256, 4);
 const argv = memory.data(17 * 4, 4);
@@ -74,6 +74,7 @@ export function main(argc: i32, args: usize): i32 {
     reap();
     printf("$ ");
     const n = read(0, line, 255);
+    if (n == -4) continue; // EINTR: Ctrl-C at the prompt (the console echoed ^C): a fresh prompt
     if (n <= 0) { printf("\n"); return last; }
     store<u8>(line, 0, <u32>n);
     let words = split(n);
@@ -109,7 +110,8 @@ export function main(argc: i32, args: usize): i32 {
       if ((bst & 0x7f) != 0) printf("[%d] %s\n", w, signame(bst & 0x7f));
       else printf("[%d] Done (exit %d)\n", w, (bst >> 8) & 0xff);
     }
-    store<i32>(fgpid, getpid());
+    // Back at the prompt there is no foreground program: Ctrl-C gives a fresh prompt.
+    store<i32>(fgpid, 0);
     ioctl(0, 0x5410, fgpid);
     const st = load<i32>(status);
     if ((st & 0x7f) != 0) {
