@@ -117,6 +117,21 @@ describe('toy86 debug: gdb\'s words for more mistakes', () => {
     d.close();
   });
 
+  it('a register the debugger only reads says why it cannot be set', async () => {
+    const d = start(cow);
+    const o = outputs(await d.run(['set $cs = 0x1b', 'set $cpl = 3', 'set $idtr = 0', 'set $icount = 0', 'print $cs', 'set $eax = 9']));
+    expect(o.map((x) => x.out)).toEqual([
+      'Cannot set $cs: the debugger writes the general registers, EIP, EFLAGS and CR0-CR4 (the selectors follow the CPL, which changes by an interrupt or IRETD).\n',
+      'Cannot set $cpl: the debugger writes the general registers, EIP, EFLAGS and CR0-CR4 (the selectors follow the CPL, which changes by an interrupt or IRETD).\n',
+      'Cannot set $idtr: the debugger writes the general registers, EIP, EFLAGS and CR0-CR4 (the guest loads it with LIDT).\n',
+      'Cannot set $icount: the debugger writes the general registers, EIP, EFLAGS and CR0-CR4 (the clock moves by running).\n',
+      '$1 = 8\n',
+      '',
+    ]);
+    expect(d.session.m.cpu.regs[0]).toBe(9);
+    d.close();
+  });
+
   it('empty lines and comments do nothing; a huge count runs to the end of the program', async () => {
     const d = start(cow);
     const t = await d.run(['', '   ', '# a comment', 'stepi 99999999999999999999', 'stepi 4294967295', 'stepi', 'info registers eip']);

@@ -161,6 +161,15 @@ function syscallNames(source: string[] | null): Map<number, string> {
   return names;
 }
 
+/**
+ * Why `set $REG` cannot change a register the debugger only reads: the CPL and the selectors
+ * follow each other (SPEC §2.1: no segmentation, the selectors fixed by the CPL), IDTR and TR are
+ * loaded by LIDT and LTR, and $icount is the clock.
+ */
+function fixed(reg: string): string {
+  return `Cannot set $${reg}: the debugger writes the general registers, EIP, EFLAGS and CR0-CR4 (${reg === 'icount' ? 'the clock moves by running' : reg === 'idtr' || reg === 'tr' ? 'the guest loads it with ' + (reg === 'idtr' ? 'LIDT' : 'LTR') : 'the selectors follow the CPL, which changes by an interrupt or IRETD'}).`;
+}
+
 export class Session implements Inspector {
   readonly m: Machine;
   readonly kernel: Program;
@@ -412,17 +421,17 @@ export class Session implements Inspector {
       case 'cr2': return { v: st[S.CR2] >>> 0, type: T.uint, lval: { kind: 'reg', name: 'cr2' } };
       case 'cr3': return { v: st[S.CR3] >>> 0, type: T.uint, lval: { kind: 'reg', name: 'cr3' } };
       case 'cr4': return { v: st[S.CR4] >>> 0, type: T.uint, lval: { kind: 'reg', name: 'cr4' } };
-      case 'cpl': return { v: st[S.CPL], type: T.int };
-      case 'cs': return { v: st[S.CPL] === 3 ? 0x1b : 0x08, type: T.int };
-      case 'ss': case 'ds': case 'es': case 'fs': case 'gs': return { v: st[S.CPL] === 3 ? 0x23 : 0x10, type: T.int };
-      case 'icount': return { v: this.m.clock, type: T.uint };
-      case 'idtr': return { v: st[S.IDT_BASE] >>> 0, type: T.uint };
-      case 'tr': return { v: st[S.TR] >>> 0, type: T.uint };
+      case 'cpl': return { v: st[S.CPL], type: T.int, readonly: fixed('cpl') };
+      case 'cs': return { v: st[S.CPL] === 3 ? 0x1b : 0x08, type: T.int, readonly: fixed('cs') };
+      case 'ss': case 'ds': case 'es': case 'fs': case 'gs': return { v: st[S.CPL] === 3 ? 0x23 : 0x10, type: T.int, readonly: fixed(n) };
+      case 'icount': return { v: this.m.clock, type: T.uint, readonly: fixed('icount') };
+      case 'idtr': return { v: st[S.IDT_BASE] >>> 0, type: T.uint, readonly: fixed('idtr') };
+      case 'tr': return { v: st[S.TR] >>> 0, type: T.uint, readonly: fixed('tr') };
       default: return null;
     }
   }
 
-  /** Sets a register now (and logs it, so that replays see it). */
+  /** Sets a register now (and logs it, so that replays see it). See fixed() for the others. */
   setRegister(name: string, v: number): void {
     const n = name.toLowerCase().replace(/^\$/, '');
     if (this.selectedLevel() > 0) throw new DebugError('Registers can be changed in frame #0 only: "frame 0" selects it.');
