@@ -132,6 +132,18 @@ describe('toy86 debug: gdb\'s words for more mistakes', () => {
     d.close();
   });
 
+  it('gdb\'s short forms win over toy86\'s own commands', async () => {
+    const d = start(cow);
+    const o = outputs(await d.run(['wa 0x1000', 'wal 0', 'info fr', 'info s', 'info frames', 'info sw']));
+    expect(o[0].out).toBe('Hardware watchpoint 1: *0x1000\n');
+    expect(o[1].out).toMatch(/^paging is off/);
+    expect(o[2].out).toMatch(/^Stack level 0, frame at /);
+    expect(o[3].out).toBe('#0  0x00100000 in ?? ()\n');
+    expect(o[4].out).toBe('the frame table is not built yet (kinit has not run)\n');
+    expect(o[5].out).toMatch(/^Swap: /);
+    d.close();
+  });
+
   it('empty lines and comments do nothing; a huge count runs to the end of the program', async () => {
     const d = start(cow);
     const t = await d.run(['', '   ', '# a comment', 'stepi 99999999999999999999', 'stepi 4294967295', 'stepi', 'info registers eip']);

@@ -1277,8 +1277,10 @@ const INFO: Command[] = [
   { name: 'vm', help: 'info vm [PID]: a process\'s regions, with present and swapped pages.', run: (s, a) => out(s, s.views.infoVm(pidOrCurrent(s, a)).join('\n')) },
   { name: 'frames', help: 'info frames [PID|all]: the kernel\'s frame table.', run: (s, a) => out(s, s.views.infoFrames(a.trim()).join('\n')) },
   { name: 'swap', help: 'info swap [all]: swap slots, who holds them, the policy and the counters.', run: (s, a) => out(s, s.views.infoSwap(a.trim()).join('\n')) },
+  { name: 'stack', aliases: ['s'], help: 'info stack [N]: the same as backtrace (gdb\'s).', run: (s, a) => backtrace(s, a) },
   { name: 'record', help: 'The recorded history: instruction numbers, snapshots.', run: (s) => infoRecord(s) },
-  { name: 'frame', aliases: ['f'], help: 'info frame [N]: the selected frame (or frame N): where it is, its caller, its arguments and saved registers.', run: (s, a) => {
+  // gdb's `info f`, `info fr`: info frame (gdb has no info frames; toy86's needs its whole name or `frames`).
+  { name: 'frame', aliases: ['f', 'fr', 'fra', 'fram'], help: 'info frame [N]: the selected frame (or frame N): where it is, its caller, its arguments and saved registers.', run: (s, a) => {
     // gdb's `info frame LEVEL` describes that frame and leaves the selection as it was.
     if (!a.trim()) { infoFrame(s); return; }
     const level = count(a, s);
@@ -1333,7 +1335,8 @@ const COMMANDS: Command[] = [
     b.ignore = Number(m[2]);
     out(s, b.ignore === 0 ? `Will stop next time breakpoint ${b.num} is reached.` : `Will ignore next ${b.ignore} crossings of breakpoint ${b.num}.`);
   } },
-  { name: 'watch', help: 'watch EXPR: stop after a write changes it (EXPR: a variable, *ADDR, or an address).', run: watchCommand('hw watchpoint') },
+  // gdb's `wa` is watch (walk, toy86's own, came later).
+  { name: 'watch', aliases: ['wa'], help: 'watch EXPR: stop after a write changes it (EXPR: a variable, *ADDR, or an address).', run: watchCommand('hw watchpoint') },
   { name: 'rwatch', help: 'rwatch EXPR: stop after a read of it.', run: watchCommand('read watchpoint') },
   { name: 'awatch', help: 'awatch EXPR: stop after a read or a write of it.', run: watchCommand('acc watchpoint') },
   { name: 'catch', help: 'catch fault [VECTOR|pf|gp|ud|de|db|bp|df]... | catch syscall [N|NAME]...: stop when the CPU delivers it.', run: (s, a) => catchCommand(s, a) },
@@ -1368,7 +1371,7 @@ const COMMANDS: Command[] = [
   { name: 'send', help: 'send "TEXT": type TEXT on the guest\'s console (C escapes; Enter is \\r).', run: (s, a) => send(s, a) },
   { name: 'trace', help: 'trace on|off [exec|int|pf|io|tlb|pages]...: one line per event while the machine runs.', run: traceCommand },
   { name: 'list', aliases: ['l'], help: 'list [LOC]: ten source lines around LOC.', run: list },
-  { name: 'info', aliases: ['i'], help: 'info SUBCOMMAND: registers breakpoints watchpoints symbol address line frame args locals display tlb mem idt proc vm frames swap record.', run: async (s, a, ctx) => {
+  { name: 'info', aliases: ['i'], help: 'info SUBCOMMAND: registers breakpoints watchpoints symbol address line frame stack args locals display tlb mem idt proc vm frames swap record.', run: async (s, a, ctx) => {
     const m = /^(\S+)\s*(.*)$/.exec(a.trim());
     if (!m) throw new DebugError('List of info subcommands: ' + INFO.map((c) => c.name).join(', ') + '.');
     const c = lookup(INFO, m[1], (w) => `Undefined info command: "${w}".  Try "help info".`, 'info ');
