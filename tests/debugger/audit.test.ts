@@ -9,6 +9,8 @@ import { readElf } from '../../tools/asm/elf.js';
 import { Program } from '../../tools/debugger/symbols.js';
 import { buildProgram } from '../../tools/userland.js';
 import { join } from 'node:path';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { DebugTarget } from '../../tools/debugger/index.js';
 import { buildFixtures, runTargetOf, start, expectGolden, fingerprint, outputs, lineOf, hex8, ROOT, type Fixtures } from './harness.js';
 
@@ -276,5 +278,50 @@ describe('toy86 debug: parameters the compiler keeps in registers', () => {
     expect(o[15].out).toMatch(/^Cannot assign to base: the function keeps it in ESI/);
     expect(o[16].out).toMatch(/^#0  0x[0-9a-f]+ in digits \(v=<optimized out>, base=(10|16)\) at userland\/lib\/fmt\.ts:\d+\n/);
     d.close();
+  });
+});
+
+describe('toy86 debug: source FILE and jump LOC (gdb\'s)', () => {
+  it('source runs a file\'s commands as -x does; jump goes on at a location and stops at a breakpoint there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'toy86-source-'));
+    try {
+      const line35 = lineOf('userland/demos/cow.ts', 'i < 8; i++) store<u32>');
+      const line37 = lineOf('userland/demos/cow.ts', 'printf("cow: child read');
+      writeFileSync(join(dir, 'a.gdb'), `break cow.ts:${line35}\nfrobnicate\ncontinue\n`);
+      writeFileSync(join(dir, 'self.gdb'), `source ${join(dir, 'self.gdb')}\n`);
+      const d = start(cow);
+      const s = d.session;
+      const t = await d.run([
+        `source ${join(dir, 'a.gdb')}`,
+        'print argc',
+        `source ${join(dir, 'nosuch.gdb')}`,
+        'source',
+        `source ${join(dir, 'self.gdb')}`,
+        `tbreak cow.ts:${line37}`,
+        `jump cow.ts:${line37}`,
+        'jump',
+        'print $pc',
+      ]);
+      const o = outputs(t);
+      // The sourced commands are echoed after the prompt, and a mistake does not end the file.
+      expect(o.map((x) => x.cmd).slice(0, 5)).toEqual([`source ${join(dir, 'a.gdb')}`, `break cow.ts:${line35}`, 'frobnicate', 'continue', 'print argc']);
+      expect(o[2].out).toBe('Undefined command: "frobnicate".  Try "help".\n');
+      expect(o[3].out).toMatch(new RegExp(`Breakpoint 1, main \\(argc=1, argv=0x[0-9a-f]+\\) at userland/demos/cow\\.ts:${line35}\\n`));
+      expect(o[4].out).toBe('$1 = 1\n');
+      expect(o[5].out).toBe(`${join(dir, 'nosuch.gdb')}: No such file or directory.\n`);
+      expect(o[6].out).toBe('source command requires file name of file to source.\n');
+      const selfs = o.filter((x) => x.cmd === `source ${join(dir, 'self.gdb')}`);
+      expect(selfs).toHaveLength(17);
+      expect(selfs[16].out).toBe(`source ${join(dir, 'self.gdb')}: files sourced 16 deep (does a file source itself?)\n`);
+      const i = o.findIndex((x) => x.cmd.startsWith('jump cow.ts'));
+      const at = s.resolve(`cow.ts:${line37}`).addr;
+      const argv = /argv=(0x[0-9a-f]+)/.exec(o[3].out)![1];
+      expect(o[i].out).toBe(`Continuing at 0x${at.toString(16)}.\n\nTemporary breakpoint 2, main (argc=1, argv=${argv}) at userland/demos/cow.ts:${line37}\n${line37}\t    printf("cow: child read 64 shared pages (sum %u) with %u faults, wrote 8 with %u faults\\n", sum, b - a, c - b);\n`);
+      expect(o[i + 1].out).toBe('Argument required (starting address).\n');
+      expect(s.m.cpu.eip >>> 0).toBe(at);
+      d.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@
 // where the command is theirs, toy86's own for the rest (`walk`, `send`, the kernel views).
 // A command that cannot be done says why in one line and the session goes on.
 
+import { readFileSync } from 'node:fs';
 import { S, CR } from '../../emulator/cpu/state.js';
 import { formatInstruction } from '../../emulator/isa/disasm.js';
 import { decode } from '../../emulator/isa/encoding.js';
@@ -34,6 +35,8 @@ export class CommandContext {
   traceStop: (() => void) | null = null;
   traceKinds: string[] = [];
   quit = false;
+  /** How deep `source` commands are nested (a file that sources itself is stopped). */
+  sourceDepth = 0;
   /** `display` expressions, shown after every stop. */
   displays: Display[] = [];
   nextDisplay = 1;
@@ -229,6 +232,21 @@ async function continueCommand(s: Session, args: string): Promise<void> {
   }
   const f = startFunc(s);
   out(s, s.report(await s.forward({}), f));
+}
+
+/**
+ * gdb's `jump LOC`: go on at LOC (EIP set, logged as `set $pc` is, so replays repeat it). The
+ * stack and the other registers stay as they are: LOC should be in the current function.
+ */
+async function jumpCommand(s: Session, args: string): Promise<void> {
+  if (!args.trim()) throw new DebugError('Argument required (starting address).');
+  if (s.m.stopReason) { out(s, 'The program is not being run.'); return; }
+  const loc = s.resolve(args.trim());
+  s.setRegister('eip', loc.addr);
+  out(s, `Continuing at ${hex(loc.addr)}.`);
+  const f = startFunc(s);
+  // A breakpoint at LOC stops there at once (gdb's jump).
+  out(s, s.report(s.breakpointHere() ?? await s.forward({}), f));
 }
 
 /**
@@ -1354,6 +1372,7 @@ const COMMANDS: Command[] = [
   { name: 'reverse-next', aliases: ['rn'], moves: true, help: 'reverse-next [N]: back to the start of the previous source line of this function, over calls.', run: (s, a) => reverseLineCommand(s, a, true) },
   { name: 'reverse-finish', moves: true, help: 'reverse-finish: back to the call of the selected frame\'s function.', run: (s) => reverseFinish(s) },
   { name: 'reverse-continue', aliases: ['rc'], moves: true, help: 'reverse-continue: go back to where continue last stopped (a breakpoint, watchpoint or catchpoint).', run: (s) => reverseContinue(s) },
+  { name: 'jump', aliases: ['j'], moves: true, help: 'jump LOC: go on at LOC (EIP set to it; the stack as it is).', run: (s, a) => jumpCommand(s, a) },
   { name: 'advance', moves: true, help: 'advance LOC: run until LOC, or until the current function returns.', run: (s, a) => advanceCommand(s, a, false) },
   { name: 'until', aliases: ['u'], moves: true, help: 'until [LOC]: as next, but past a loop\'s jump back; until LOC: as advance.', run: (s, a) => advanceCommand(s, a, true) },
   { name: 'frame', aliases: ['f'], help: 'frame [N]: select frame N (backtrace numbers them) and show it; without N, show the selected frame.', run: (s, a) => frameCommand(s, a) },
@@ -1377,6 +1396,7 @@ const COMMANDS: Command[] = [
     const c = lookup(INFO, m[1], (w) => `Undefined info command: "${w}".  Try "help info".`, 'info ');
     await c.run(s, m[2], ctx);
   } },
+  { name: 'source', help: 'source FILE: run the commands of FILE, one a line, each echoed after the prompt (as -x FILE; a mistake is one line and the file goes on).', run: sourceCommand },
   { name: 'echo', help: 'echo TEXT: print TEXT (C escapes; \\n for a newline).', run: (s, a) => echo(s, a) },
   { name: 'printf', help: 'printf "FORMAT", EXPR...: C\'s printf (d i u x X o c s p), as gdb\'s.', run: (s, a) => printfCommand(s, a) },
   { name: 'output', help: 'output EXPR: the value alone, with no newline and not in the value history.', run: (s, a) => {
@@ -1402,6 +1422,31 @@ function findCommand(word: string): Command {
 }
 
 /** Runs one command line; errors become one line. Returns false when the session should end. */
+/** gdb's `source FILE`: the commands of a file, as `toy86 debug -x FILE` runs them. */
+async function sourceCommand(s: Session, args: string, ctx: CommandContext): Promise<void> {
+  const path = args.trim().replace(/^(['"])(.*)\1$/, '$2');
+  if (!path) throw new DebugError('source command requires file name of file to source.');
+  if (ctx.sourceDepth >= 16) throw new DebugError(`source ${path}: files sourced 16 deep (does a file source itself?)`);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new DebugError(`${path}: ${err.code === 'ENOENT' ? 'No such file or directory' : err.code === 'EISDIR' ? 'Is a directory' : err.message}.`);
+  }
+  const lines = text.split(/\r?\n/);
+  if (lines.length && lines[lines.length - 1] === '') lines.pop();
+  ctx.sourceDepth++;
+  try {
+    for (const line of lines) {
+      s.out(`(toy86) ${line}\n`);
+      if (!(await runCommand(s, line, ctx))) return;
+    }
+  } finally {
+    ctx.sourceDepth--;
+  }
+}
+
 export async function runCommand(s: Session, line: string, ctx: CommandContext): Promise<boolean> {
   const text = line.trim();
   if (!text || text.startsWith('#')) return true;

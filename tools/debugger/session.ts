@@ -723,6 +723,17 @@ export class Session implements Inspector {
     }
   }
 
+  /**
+   * The stop of a breakpoint at the pc itself, as gdb's `jump` to a breakpoint's address reports
+   * it before running anything; null when none applies there.
+   */
+  breakpointHere(): Stop | null {
+    const addr = this.m.cpu.eip >>> 0;
+    if (!this.bps.some((b) => b.enabled && b.type === 'breakpoint' && b.addr === addr)) return null;
+    this.moves++;
+    return this.evaluateStop({ kind: 'breakpoint', addr } as StopReason, {});
+  }
+
   /** Whether a machine stop is one to report: a breakpoint, a watched change, a caught exception. */
   private evaluateStop(r: StopReason, goal: Goal): Stop | null {
     const live = this.mode === 'live';
