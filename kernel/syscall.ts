@@ -177,21 +177,32 @@ function sys_fstat(tf: TrapFrame): i32 {
 const argvbuf = memory.data(33 * 4, 4);
 const strbuf = memory.data(4096, 4);
 
-/** One execve at a time: its buffers here and in exec.ts are shared, and it sleeps on the disk. */
-let execbusy = false;
+/**
+ * One execve at a time: its buffers here and in exec.ts are shared, and it sleeps on the disk.
+ * The pid of the process in execve (0: none).
+ */
+let execowner: i32 = 0;
 const execchan = memory.data(4, 4);
 
 /** execve(path, argv, envp): every pointer checked before anything changes. */
 function sys_execve(tf: TrapFrame): i32 {
-  while (execbusy) {
+  while (execowner != 0) {
     if (myproc().killed != 0) return -4;
     sleep(execchan);
   }
-  execbusy = true;
+  execowner = myproc().pid;
   const r = execve_locked(tf);
-  execbusy = false;
+  execowner = 0;
   wakeup(execchan);
   return r;
+}
+
+/**
+ * A process dies in the middle of a system call (trap.ts: a user page it touched could not be
+ * brought in): what the call holds across its copies to and from user memory is let go.
+ */
+export function syscallabort(p: Proc): void {
+  if (execowner == p.pid) { execowner = 0; wakeup(execchan); }
 }
 
 function execve_locked(tf: TrapFrame): i32 {

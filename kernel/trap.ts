@@ -6,7 +6,7 @@
 import { KERNBASE, SEL_KCODE, PIC_CMD, PIC_MASK, TIMER, TICK, POWER } from './memlayout';
 import { printf, consoleintr } from './console';
 import { myproc, regions, procname, exit, yield_, wakeup, current_pid } from './proc';
-import { syscall } from './syscall';
+import { syscall, syscallabort } from './syscall';
 import { diskintr } from './disk';
 import { findregion, pagein, cowfault, PROT_READ, PROT_WRITE, REGION_STACK } from './vm';
 
@@ -119,7 +119,7 @@ function pagefault(tf: TrapFrame, user: bool): bool {
     if ((tf.err & 2) == 0) return false;
     const c = cowfault(p.pgdir, va, p.pid);
     if (c == 0) return false;
-    if (c < 0) { printf("[pid %d %s] out of memory at 0x%08x: killed\n", p.pid, procname(p), va); p.killed = 9; }
+    if (c < 0) { printf("[pid %d %s] out of memory at 0x%08x: killed\n", p.pid, procname(p), va); p.killed = 9; lost(user); }
     else p.minflt++;
     return true;
   }
@@ -130,15 +130,30 @@ function pagefault(tf: TrapFrame, user: bool): bool {
     // The page could not be read back: lost to a disk error (SPEC §4.4).
     printf("[pid %d %s] bus error: the page at 0x%08x was lost to a disk error\n", p.pid, procname(p), va);
     p.killed = 7;
+    lost(user);
     return true;
   }
   if (got < 0) {
     printf("[pid %d %s] out of memory and swap at 0x%08x: killed\n", p.pid, procname(p), va);
     p.killed = 9;
+    lost(user);
     return true;
   }
   if (got == 1) p.majflt++; else p.minflt++;
   return true;
+}
+
+/**
+ * A page the process needs could not be had (lost to a disk error, or no memory and no swap): it
+ * has been killed. From user mode it dies on its way back. From the kernel — a system call's copy
+ * to or from a user buffer — retrying the instruction would fault again for ever: it dies here,
+ * the system call abandoned (the locks a system call may hold over a user copy released first).
+ */
+function lost(user: bool): void {
+  if (user) return;
+  const p = myproc();
+  syscallabort(p);
+  exit(p.killed);
 }
 
 /** A fault the kernel cannot serve: one line on the console, and the process dies of its signal (SPEC §4.4). */

@@ -13,15 +13,18 @@ import type { DiskFault } from '../../emulator/devices/disk.js';
 
 let kernel: Uint8Array;
 let disk: Uint8Array;
+/** A disk with 8 MiB of swap: room for /demos/swap's 6 MiB on a 2 MiB machine. */
+let swapdisk: Uint8Array;
 beforeAll(() => {
   kernel = buildKernel();
   disk = buildDisk(1024 * 1024);
+  swapdisk = buildDisk(8 << 20);
 });
 
 /** The shell with commands typed ahead, on a machine with options. */
-function shell(commands: string[], opts: MachineOptions & { diskFaults?: DiskFault[] } = {}): { out: string; stop: ReturnType<Machine['run']> } {
+function shell(commands: string[], opts: MachineOptions & { diskFaults?: DiskFault[] } = {}, image = disk): { out: string; stop: ReturnType<Machine['run']> } {
   let out = '';
-  const m = new Machine({ ...opts, onSerialOutput: (b) => { out += String.fromCharCode(b); }, disk: memoryDisk(new Uint8Array(disk)) });
+  const m = new Machine({ ...opts, onSerialOutput: (b) => { out += String.fromCharCode(b); }, disk: memoryDisk(new Uint8Array(image)) });
   m.loadKernel(kernel);
   m.serial.receive(Buffer.from(commands.map((c) => `${c}\r`).join('') + '\x04'));
   const stop = m.run(4_000_000_000);
@@ -61,5 +64,39 @@ describe('disk errors and the end of swap', () => {
     expect(out).toMatch(/\[pid \d+ hog\] out of memory and swap at 0x[0-9a-f]{8}: killed\nKilled\n/);
     expect(out).toContain('hog: 256 KiB in 64 pages\n');
     expect(stop.kind).toBe('poweroff');
+  });
+
+  it('a page lost from swap to a disk error kills with SIGBUS, whether the program or the kernel (read(), write()) touched it', () => {
+    // Reads of the swap area fail from the moment /demos/swap has pushed its pages out (it says
+    // so, then touches page 0 at once) until the kernel has killed it — three times, the fourth
+    // run goes through: the shell's own pages, out in swap too, come back afterwards.
+    const sb = parseImage(swapdisk).sb;
+    const faults: DiskFault[] = [];
+    let out = '';
+    let runs = 0;
+    const m = new Machine({
+      memSize: 2 << 20, diskFaults: faults, disk: memoryDisk(new Uint8Array(swapdisk)),
+      onSerialOutput: (b) => {
+        out += String.fromCharCode(b);
+        if (out.endsWith('went out to swap\n') && ++runs <= 3) faults.push({ start: sb.swapStart, count: sb.swapSectors, read: true });
+        if (/was lost to a disk error\n$/.test(out)) faults.length = 0;
+      },
+    });
+    m.loadKernel(kernel);
+    m.serial.receive(Buffer.from(['/demos/swap', '/demos/swap read', '/demos/swap write', 'echo still here', '/demos/swap'].map((c) => `${c}\r`).join('') + '\x04'));
+    const stop = m.run(8_000_000_000);
+    expect(stop.kind, out).toBe('poweroff');
+    expect(out).not.toContain('kernel panic');
+    // Each run lost page 0 of its mapping: touched by the program, by read() copying into it,
+    // by write() copying from it; one line each (a fault in the kernel is not retried for ever).
+    const lost = [...out.matchAll(/\[pid \d+ swap\] bus error: the page at 0x([0-9a-f]{8}) was lost to a disk error\nBus error\n/g)];
+    expect(lost.map((x) => x[1]), out).toEqual(['bf200000', 'bf200400', 'bf200800']);
+    expect(out.match(/bus error/g)?.length).toBe(3);
+    // Nothing came of the calls that touched the lost page.
+    expect(out).not.toContain('brought it back');
+    expect(out).not.toContain('this line was written');
+    // The kernel goes on, and so does swapping: the last run, without the fault, is intact.
+    expect(out).toContain('still here\n');
+    expect(out).toMatch(/swap: page 0 came back from swap \(major faults: 1\), holding 0x5a5a0000 \(right\)\nswap: all 1536 pages read back intact/);
   });
 });
