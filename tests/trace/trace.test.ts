@@ -14,7 +14,7 @@ import { assemble, link } from '../../tools/asm/index.js';
 import { readElf } from '../../tools/asm/elf.js';
 import { buildKernel } from '../../tools/kernel.js';
 import { buildImage } from '../../tools/mkdisk/build.js';
-import { startTrace, symbolizer, parseTraceSpec, TraceSpecError } from '../../tools/debugger/trace.js';
+import { startTrace, symbolizer, parseTraceSpec, TraceSpecError, traceSink, TraceWriteError } from '../../tools/debugger/trace.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CLI = join(HERE, '..', '..', 'tools', 'toy86.mjs');
@@ -338,6 +338,27 @@ describe('--trace and --trace-file on toy86 boot', () => {
     expect(text).toMatch(/^\d+ int cpl=3 vec=14 #PF err=0x0006 \(not-present user write\) cr2=0x0804[0-9a-f]{4} eip=0x0804[0-9a-f]{4} <main>: mov dword \[0x804[0-9a-f]{4}\], 0x7$/m);
     expect(text).toMatch(/^\d+ int cpl=3 vec=128 int 0x80 eip=0x0804[0-9a-f]{4} <main\+0x14> after 0x0804[0-9a-f]{4} <main\+0x11>: int 0x80$/m);
     expect(text).toMatch(/\n\d+ vmstat policy=clock pgfault=\d+ .*user-frames-max=\d+\n$/);
+  });
+
+  it('a trace it cannot go on writing (a full disk) is one line, exit code 1; the debugger goes on untraced', () => {
+    const r = toy86(['boot', '--kernel', 'bare.elf', '--trace', 'exec', '--trace-file', '/dev/full']);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('toy86 boot: cannot write the trace: no space left on the device\n');
+    const d = spawnSync(process.execPath, [CLI, 'debug', 'boot', '--kernel', 'bare.elf', '--trace', 'exec', '--trace-file', '/dev/full'], { cwd: dir, encoding: 'utf8', input: 'continue\nprint 6*7\n', timeout: 60_000 });
+    expect(d.status).toBe(0);
+    expect(d.stdout).toContain('(toy86) print 6*7\n$1 = 42\n');
+    // The error once, when the trace first fills its buffer; the guest's debug console goes on.
+    expect(d.stderr.replace('x', '')).toBe("toy86 debug: cannot write the trace: no space left on the device ('/dev/full'); tracing stopped\n");
+    expect(d.stderr).toContain('x');
+    // The sink itself: the error once, nothing written after it.
+    const calls: string[] = [];
+    const sink = traceSink(9, (_fd, text) => { calls.push(text); const e = new Error('nope') as NodeJS.ErrnoException; e.code = 'EPIPE'; throw e; });
+    sink.write('a');
+    expect(() => sink.close()).toThrow(TraceWriteError);
+    expect(() => sink.close()).not.toThrow();
+    sink.write('b');
+    expect(calls).toEqual(['a\n']);
+    expect(new TraceWriteError('x').code).toBe(1);
   });
 
   it('refuses a bad kind, a trace file it cannot write, and --trace-file alone', () => {

@@ -70,7 +70,7 @@ export interface DebugCommandOptions {
  * again). Returns the function that ends it.
  */
 async function sessionTrace(session: Session, spec: string, file: string | undefined): Promise<() => void> {
-  const { parseTraceSpec, TraceSpecError, traceSink, startTrace } = await import('./trace.js');
+  const { parseTraceSpec, TraceSpecError, TraceWriteError, traceSink, startTrace } = await import('./trace.js');
   let kinds: string[];
   try { kinds = parseTraceSpec(spec); } catch (e) {
     if (e instanceof TraceSpecError) throw new UserError(`--trace: ${e.message}`, 2);
@@ -83,10 +83,18 @@ async function sessionTrace(session: Session, spec: string, file: string | undef
     }
   }
   const sink = traceSink(fd, writeSync, fd !== 2 ? closeSync : undefined);
+  // A trace that cannot be written (a full disk) is one line, and the session goes on untraced.
+  let failed = false;
+  const report = (e: unknown) => {
+    if (!(e instanceof TraceWriteError)) throw e;
+    if (!failed) process.stderr.write(`toy86 debug: ${e.message}${file !== undefined ? ` ('${file}')` : ''}; tracing stopped\n`);
+    failed = true;
+  };
   const stop = startTrace(session.m, kinds, (line) => {
-    if (session.mode === 'live' && !(parseInt(line, 10) < session.shownUntil)) sink.write(line);
+    if (failed || session.mode !== 'live' || parseInt(line, 10) < session.shownUntil) return;
+    try { sink.write(line); } catch (e) { report(e); }
   }, (a) => session.angle(a));
-  return () => { stop(); sink.close(); };
+  return () => { stop(); try { sink.close(); } catch (e) { report(e); } };
 }
 
 /** `toy86 debug`: resolves to the exit code (SPEC §5: the guest's, or 0). */

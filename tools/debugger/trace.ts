@@ -60,6 +60,7 @@ import { decode } from '../../emulator/isa/encoding.js';
 import { formatInstruction, hex8 } from '../../emulator/isa/disasm.js';
 import { POLICIES } from './kernelviews.js';
 import { SHF_ALLOC, STT_FILE, STT_SECTION, STT_OBJECT, type ElfFile } from '../asm/elf.js';
+import { ToolError } from '../asm/index.js';
 
 export const TRACE_KINDS = ['exec', 'int', 'pf', 'io', 'tlb', 'pages'] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
@@ -498,6 +499,11 @@ export function startTrace(machine: Machine, kinds: string[], write: (line: stri
   };
 }
 
+/** A trace that cannot be written (the disk is full, the pipe closed): the host's, one line. */
+export class TraceWriteError extends ToolError {
+  constructor(message: string) { super(message, 1); }
+}
+
 /**
  * A line sink on a file descriptor (2 for stderr), buffered and written synchronously, so that
  * nothing is lost when the guest powers off: write(line), then close() (which flushes).
@@ -505,15 +511,30 @@ export function startTrace(machine: Machine, kinds: string[], write: (line: stri
 export function traceSink(fd: number, writeSync: (fd: number, s: string) => unknown, closeSync?: (fd: number) => void): { write: (line: string) => void; close: () => void } {
   let buf: string[] = [];
   let size = 0;
+  let failed = false;
   const flush = () => {
-    if (buf.length) { writeSync(fd, buf.join('')); buf = []; size = 0; }
+    if (!buf.length || failed) return;
+    const text = buf.join('');
+    buf = []; size = 0;
+    try {
+      writeSync(fd, text);
+    } catch (e) {
+      // The host's file, not a bug: one line (exit code 1), once.
+      failed = true;
+      const err = e as NodeJS.ErrnoException;
+      const why = err.code === 'ENOSPC' ? 'no space left on the device' : err.code === 'EPIPE' ? 'its reader has gone' : err.code === 'EFBIG' ? 'the file is too large' : err.message;
+      throw new TraceWriteError(`cannot write the trace${fd === 2 ? ' to stderr' : ''}: ${why}`);
+    }
   };
   return {
     write: (line: string) => {
+      if (failed) return;
       buf.push(line, '\n');
       size += line.length + 1;
       if (size >= 1 << 16) flush();
     },
-    close: () => { flush(); if (closeSync) closeSync(fd); },
+    close: () => {
+      try { flush(); } finally { if (closeSync) { try { closeSync(fd); } catch { /* already reported */ } } }
+    },
   };
 }
