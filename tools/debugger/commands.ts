@@ -1462,7 +1462,11 @@ export async function runCommand(s: Session, line: string, ctx: CommandContext):
   } catch (e) {
     // A mistake is one line and the session goes on; so is a fault of the debugger itself.
     if (e instanceof DebugError) out(s, e.message);
-    else out(s, `internal error in the debugger: ${e instanceof Error ? e.message : String(e)}`);
+    else {
+      // As tools/cli.ts reports a bug in toy86: one line, the stack only with TOY86_DEBUG=1.
+      out(s, `internal error in the debugger: ${e instanceof Error ? e.message.split('\n')[0] : String(e)} (a bug in toy86; TOY86_DEBUG=1 shows where)`);
+      if (process.env.TOY86_DEBUG && e instanceof Error && e.stack) out(s, e.stack);
+    }
   }
   return !ctx.quit;
 }
