@@ -325,3 +325,36 @@ describe('toy86 debug: source FILE and jump LOC (gdb\'s)', () => {
     }
   });
 });
+
+describe('toy86 debug: list\'s ranges and list -, whatis and ptype (gdb\'s)', () => {
+  it('lists FIRST,LAST, FIRST, ,LAST and back with -; a stop starts the listing over; whatis names types', async () => {
+    const d = start(cow);
+    const t = await d.run([
+      'break cowfault', 'continue',
+      'list', 'list', 'list -', 'list 1,3', 'list -', 'list 210,', 'list ,220', 'list ,', 'list vm.ts:214,trap.ts:100',
+      'next', 'list',
+      'whatis freecount', 'ptype freecount', 'whatis cowfault', 'whatis pd', 'whatis pid', 'whatis $sp', 'whatis &freecount', 'whatis',
+    ]);
+    const o = outputs(t);
+    const nums = (x: string) => x.split('\n').filter(Boolean).map((l) => Number(l.split('\t')[0]));
+    const at = lineOf('kernel/vm.ts', 'export function cowfault(') + 1;
+    const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+    expect(nums(o[2].out)).toEqual(range(at - 5, at + 4));
+    expect(nums(o[3].out)).toEqual(range(at + 5, at + 14));
+    expect(nums(o[4].out)).toEqual(range(at - 5, at + 4));
+    expect(nums(o[5].out)).toEqual([1, 2, 3]);
+    expect(o[6].out).toBe('Already at the start of kernel/vm.ts.\n');
+    expect(nums(o[7].out)).toEqual(range(210, 219));
+    expect(nums(o[8].out)).toEqual(range(211, 220));
+    expect(o[9].out).toBe('Junk at end of line specification.\n');
+    expect(o[10].out).toBe('Specified first and last lines are in different files.\n');
+    // After the stop of `next`, list is around the new line again.
+    const now = Number(o[11].out.split('\t')[0]);
+    expect(nums(o[12].out)).toEqual(range(now - 5, now + 4));
+    expect(o.slice(13).map((x) => x.out)).toEqual([
+      'type = u32\n', 'type = u32\n', 'type = i32 (pd: usize, va: usize, pid: i32)\n', 'type = usize\n', 'type = i32\n',
+      'type = void *\n', 'type = u32 *\n', 'Argument required (expression to compute).\n',
+    ]);
+    d.close();
+  });
+});

@@ -12,7 +12,7 @@ import { DebugError, KERNBASE, hex, hex8, pad8, readVirt, readPhys, quote, charT
 import { walk, tlbInfo, memInfo, type Access } from './paging.js';
 import { unwind, formatArg, argBase, frameArgs, trapText, type Frame } from './frames.js';
 import { isCode, sourceLine, sourceLines, type Program } from './symbols.js';
-import { parseExpression, tsType, T, type Value } from './expr.js';
+import { parseExpression, tsType, typeName, T, type Value } from './expr.js';
 
 type Handler = (s: Session, args: string, ctx: CommandContext) => Promise<void> | void;
 
@@ -32,6 +32,10 @@ export class CommandContext {
   xNext: number | null = null;
   xpNext: number | null = null;
   listNext: { file: string; line: number } | null = null;
+  /** The first line `list` showed last (for `list -`). */
+  listPrev: { file: string; line: number } | null = null;
+  /** Where the machine and the selected frame were when `list` last listed (a stop or `frame` starts over there). */
+  listAt = '';
   traceStop: (() => void) | null = null;
   traceKinds: string[] = [];
   quit = false;
@@ -1190,37 +1194,73 @@ function infoLine(s: Session, args: string): void {
 }
 
 function list(s: Session, args: string, ctx: CommandContext): void {
-  let file: string, center: number;
   const a = args.trim();
-  if (!a) {
-    if (ctx.listNext) { file = ctx.listNext.file; center = ctx.listNext.line + 5; }
-    else {
-      const fr = s.selectedFrame();
-      const l = s.lineOf(fr.pc, fr.caller);
-      if (!l) throw new DebugError('No line number information for the current address.');
-      file = l.file; center = l.line;
+  // As gdb: after a stop, or another frame selected, `list` starts again around that place.
+  const at = `${s.moves}/${s.selectedLevel()}`;
+  if (ctx.listAt !== at) { ctx.listNext = null; ctx.listPrev = null; ctx.listAt = at; }
+  /** The current source file: the one listed last, else the selected frame's. */
+  const currentFile = (): string => {
+    if (ctx.listNext) return ctx.listNext.file;
+    const fr = s.selectedFrame();
+    const l = s.lineOf(fr.pc, fr.caller);
+    if (!l) throw new DebugError('No line number information for the current address.');
+    return l.file;
+  };
+  /** A linespec as list takes it: N (of the current file), FILE:N, or a location. */
+  const lineSpec = (spec: string): { file: string; line: number } => {
+    if (/^\d+$/.test(spec)) return { file: currentFile(), line: Number(spec) };
+    const m = /^(.+):(\d+)$/.exec(spec);
+    if (m && !/^0x/i.test(spec)) {
+      const loc = s.resolve(spec);
+      return { file: s.lineOf(loc.addr, false)?.file ?? m[1], line: Number(m[2]) };
     }
-  } else {
-    const m = /^(.+):(\d+)$/.exec(a);
-    if (m && !/^0x/i.test(a)) {
-      const loc = s.resolve(a);
-      const l = s.lineOf(loc.addr, false);
-      file = l?.file ?? m[1]; center = Number(m[2]);
-    } else {
-      const loc = s.resolve(a);
-      const l = s.lineOf(loc.addr, false);
-      if (!l) throw new DebugError(`No line number information available for address ${label(s, loc.addr)}`);
-      file = l.file; center = l.line;
-    }
+    const loc = s.resolve(spec);
+    const l = s.lineOf(loc.addr, false);
+    if (!l) throw new DebugError(`No line number information available for address ${label(s, loc.addr)}`);
+    return { file: l.file, line: l.line };
+  };
+  const show = (file: string, first: number, last: number) => {
+    const lines = sourceLines(file);
+    if (!lines) throw new DebugError(`${file}: No such file or directory.`);
+    first = Math.max(1, first);
+    if (first > lines.length) throw new DebugError(`Line number ${first} out of range; "${file}" has ${lines.length} lines.`);
+    last = Math.min(lines.length, last);
+    const outLines: string[] = [];
+    for (let n = first; n <= last; n++) outLines.push(`${n}\t${lines[n - 1]}`);
+    ctx.listNext = { file, line: last + 1 };
+    ctx.listPrev = { file, line: first };
+    out(s, outLines.join('\n'));
+  };
+  if (a === '') {
+    if (ctx.listNext) { show(ctx.listNext.file, ctx.listNext.line, ctx.listNext.line + 9); return; }
+    const fr = s.selectedFrame();
+    const l = s.lineOf(fr.pc, fr.caller);
+    if (!l) throw new DebugError('No line number information for the current address.');
+    show(l.file, l.line - 5, l.line + 4);
+    return;
   }
-  const lines = sourceLines(file);
-  if (!lines) throw new DebugError(`${file}: No such file or directory.`);
-  const first = Math.max(1, center - 5), last = Math.min(lines.length, first + 9);
-  if (first > lines.length) throw new DebugError(`Line number ${first} out of range; "${file}" has ${lines.length} lines.`);
-  const outLines: string[] = [];
-  for (let n = first; n <= last; n++) outLines.push(`${n}\t${lines[n - 1]}`);
-  ctx.listNext = { file, line: last + 1 };
-  out(s, outLines.join('\n'));
+  if (a === '-') {
+    // gdb's `list -`: the ten lines before the last ones listed.
+    const prev = ctx.listPrev ?? (() => { const f = lineSpec(`*${s.selectedFrame().pc}`); return { file: f.file, line: Math.max(1, f.line - 5) }; })();
+    if (prev.line <= 1) throw new DebugError(`Already at the start of ${prev.file}.`);
+    show(prev.file, prev.line - 10, prev.line - 1);
+    return;
+  }
+  const comma = /^([^,]*),([^,]*)$/.exec(a);
+  if (comma) {
+    // gdb's `list FIRST,LAST`, `list FIRST,` and `list ,LAST`.
+    const x = comma[1].trim(), y = comma[2].trim();
+    if (!x && !y) throw new DebugError('Junk at end of line specification.');
+    const f = x ? lineSpec(x) : null;
+    if (f && /^\d+$/.test(y)) { show(f.file, f.line, Number(y)); return; }
+    const l = y ? lineSpec(y) : null;
+    if (f && l && l.file !== f.file) throw new DebugError('Specified first and last lines are in different files.');
+    if (f) show(f.file, f.line, l ? l.line : f.line + 9);
+    else show(l!.file, l!.line - 9, l!.line);
+    return;
+  }
+  const c = lineSpec(a);
+  show(c.file, c.line - 5, c.line + 4);
 }
 
 // ---- tracing --------------------------------------------------------------------------------------
@@ -1397,6 +1437,8 @@ const COMMANDS: Command[] = [
     await c.run(s, m[2], ctx);
   } },
   { name: 'source', help: 'source FILE: run the commands of FILE, one a line, each echoed after the prompt (as -x FILE; a mistake is one line and the file goes on).', run: sourceCommand },
+  { name: 'whatis', help: 'whatis EXPR: the type of EXPR (the TypeScript subset\'s: u32, usize, bool, a function\'s signature).', run: (s, a) => whatis(s, a) },
+  { name: 'ptype', help: 'ptype EXPR: the type of EXPR, as whatis (toy86\'s values have no fields to expand).', run: (s, a) => whatis(s, a) },
   { name: 'echo', help: 'echo TEXT: print TEXT (C escapes; \\n for a newline).', run: (s, a) => echo(s, a) },
   { name: 'printf', help: 'printf "FORMAT", EXPR...: C\'s printf (d i u x X o c s p), as gdb\'s.', run: (s, a) => printfCommand(s, a) },
   { name: 'output', help: 'output EXPR: the value alone, with no newline and not in the value history.', run: (s, a) => {
@@ -1422,6 +1464,14 @@ function findCommand(word: string): Command {
 }
 
 /** Runs one command line; errors become one line. Returns false when the session should end. */
+/** gdb's `whatis EXPR` (and `ptype`, the same for toy86's scalar values): `type = u32`. */
+function whatis(s: Session, args: string): void {
+  const a = args.trim();
+  if (!a) throw new DebugError('Argument required (expression to compute).');
+  const v = s.eval(a);
+  out(s, `type = ${v.type.kind === 'code' && v.code ? v.code : typeName(v.type)}`);
+}
+
 /** gdb's `source FILE`: the commands of a file, as `toy86 debug -x FILE` runs them. */
 async function sourceCommand(s: Session, args: string, ctx: CommandContext): Promise<void> {
   const path = args.trim().replace(/^(['"])(.*)\1$/, '$2');
