@@ -11,6 +11,7 @@ import { TrapFrame } from './trap';
 import { myproc, regions, Proc } from './proc';
 import { Region, NREGION, findregion, newregion, unmaprange, walk, flushpage, PROT_READ, PROT_WRITE, PROT_EXEC, REGION_MMAP, REGION_FREE, PTE_COW } from './vm';
 import { fdinode } from './file';
+import { krefs } from './kalloc';
 import { isize, itype, T_FILE } from './fs';
 
 const MAP_SHARED: u32 = 0x01;
@@ -182,15 +183,18 @@ export function sys_mprotect(tf: TrapFrame): i32 {
     const r = region(p, i);
     if (r.kind != REGION_FREE && r.start >= addr && r.end <= end) r.prot = prot;
   }
-  // Present pages: writable or not (a copy-on-write page stays read-only until its fault), and
-  // no access at all without PROT_READ (the user bit goes).
+  // Present pages: writable or not, and no access at all without PROT_READ (the user bit goes).
+  // A page that is shared — copy-on-write, or read-only when fork shared it (its frame has more
+  // than one reference) — stays read-only and is marked copy-on-write: its first write copies.
   for (let va = addr; va < end; va += PGSIZE) {
     const pte = walk(p.pgdir, va, false, 0);
     if (pte == 0) continue;
     const e = load<u32>(pte);
     if ((e & PTE_P) == 0) continue;
     let n = e;
-    if ((prot & PROT_WRITE) != 0 && (e & PTE_COW) == 0) n |= PTE_W; else n &= ~PTE_W;
+    if ((prot & PROT_WRITE) == 0) n &= ~PTE_W;
+    else if ((e & PTE_COW) != 0 || krefs(e & ~0xfff) > 1) n = (n & ~PTE_W) | PTE_COW;
+    else n |= PTE_W;
     if ((prot & (PROT_READ | PROT_EXEC | PROT_WRITE)) == 0) n &= ~PTE_U; else n |= PTE_U;
     if (n != e) { store<u32>(pte, n); flushpage(va); }
   }

@@ -2472,7 +2472,40 @@ function t_mprotectsplit(): i32 {
   if (!sweep(a, 0, 3072, 0xD02, 0xD04, "the parent rewriting shared pages")) return FAIL;
   waitpid(pid2, status, 0);
   if (!want(load<i32>(status), 0, "the child sharing the pages: wait status")) return FAIL;
-  return sweep(a, 0, 3072, 0xD04, 0xD04, "the parent's own words") ? OK : FAIL;
+  if (!sweep(a, 0, 3072, 0xD04, 0xD04, "the parent's own words")) return FAIL;
+  // Pages that were read-only when the child was forked — an anonymous page (zeros), a page of
+  // a private file mapping, the program's text — are shared too: made writable in the child,
+  // they are copied on its first write, and the parent never sees the child's bytes.
+  const ro = anon(PGSIZE, PROT_READ);
+  const fd = open("/etc/motd", 0, 0);
+  const mf = mmap2(0, PGSIZE, PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (ro == 0 || !check(!mmerr(mf), "mmap2(/etc/motd, PROT_READ) = %d", <i32>mf)) return FAIL;
+  const text: usize = 0x08048000;
+  const ro0 = load<u32>(ro), mf0 = load<u32>(mf), text0 = load<u32>(text);
+  const pid3 = fork();
+  if (pid3 == 0) {
+    if (mprotect(ro, PGSIZE, PROT_RW) != 0 || mprotect(mf, PGSIZE, PROT_RW) != 0 || mprotect(text, PGSIZE, PROT_RW | 4) != 0) exit(1);
+    store<u32>(ro, 0x5eed); store<u32>(mf, 0x5eed); store<u32>(text, load<u32>(text));
+    if (load<u32>(ro) != 0x5eed || load<u32>(mf) != 0x5eed) exit(2);
+    exit(0);
+  }
+  waitpid(pid3, status, 0);
+  if (!want(load<i32>(status), 0, "a child writing read-only pages it shares, made writable: wait status")) return FAIL;
+  if (!want(<i32>load<u32>(ro), <i32>ro0, "the parent's read-only anonymous page after the child made its own writable and wrote it")) return FAIL;
+  if (!want(<i32>load<u32>(mf), <i32>mf0, "the parent's read-only file page after the child made its own writable and wrote it")) return FAIL;
+  if (!want(<i32>load<u32>(text), <i32>text0, "the parent's text after the child made its own writable")) return FAIL;
+  // The same in the parent, while a child still shares the page: the child keeps the old word.
+  const pid4 = fork();
+  if (pid4 == 0) {
+    msleep(200);
+    exit(load<u32>(ro) == ro0 ? 0 : 1);
+  }
+  if (!want(mprotect(ro, PGSIZE, PROT_RW), 0, "mprotect(a read-only page a child shares, PROT_READ | PROT_WRITE)")) return FAIL;
+  store<u32>(ro, 0xfeed);
+  waitpid(pid4, status, 0);
+  if (!want(load<i32>(status), 0, "a child sharing a page its parent made writable and wrote: wait status (1: it saw the parent's word)")) return FAIL;
+  return want(<i32>load<u32>(ro), 0xfeed, "the parent's own word") ? OK : FAIL;
 }
 
 // ---- the end of swap ----
@@ -2485,17 +2518,39 @@ function hogallbody(): void {
   exit(3);
 }
 
+function hogreadbody(): void {
+  // The same, but the kernel fills the last pages: all but 256 KiB of free memory and swap
+  // (/proc/meminfo) written here, then read() copies /etc/motd (a cached sector) into page after
+  // page, so memory and swap run out in the kernel's copy to user memory (a fault in the kernel).
+  if (!readmem()) exit(5);
+  const m = mmap2(0, 256 * MIB, PROT_RW, MAP_ANON, -1, 0);
+  if (mmerr(m)) exit(2);
+  const room = memfree + swapfree > 256 ? (memfree + swapfree - 256) * 1024 : 0;
+  let off: u32 = 0;
+  for (; off < room; off += PGSIZE) store<u32>(m + off, off);
+  while (off < 255 * MIB) {
+    const fd = open("/etc/motd", 0, 0);
+    const r = read(fd, m + off, 64);
+    close(fd);
+    if (r <= 0) exit(4);
+    off += <u32>r;
+  }
+  exit(3);
+}
+
 /**
  * out-of-swap: a child that writes pages until memory and swap are full is killed with SIGKILL
- * (docs/kernel.md: "no frame and no slot to be had"); twice, and then swap and memory are free
- * again and this process still works (a child sweeps a quarter of MemFree, checking every word).
+ * (docs/kernel.md: "no frame and no slot to be had"); twice; then a child whose pages the kernel
+ * fills, with read(), is killed the same way in the middle of its system call (not faulting for
+ * ever); and then swap and memory are free again and this process still works (a child sweeps a
+ * quarter of MemFree, checking every word).
  */
 function t_outofswap(): i32 {
   if (!readmem()) return skip("no /proc/meminfo");
   const swap0 = swapfree, mem0 = memfree;
   printf("usertests: out-of-swap: MemTotal %u kB, MemFree %u kB, SwapFree %u kB\n", memtotal, memfree, swapfree);
-  for (let round = 0; round < 2; round++) {
-    const st = child(hogallbody);
+  for (let round = 0; round < 3; round++) {
+    const st = child(round < 2 ? hogallbody : hogreadbody);
     if (!want(st, SIGKILL, "round %d: the wait status of a child filling memory and swap", round)) return FAIL;
     readmem();
     if (!check(swapfree + 512 >= swap0, "round %d: SwapFree is %u kB after the child was killed, %u before", round, swapfree, swap0)) return FAIL;
