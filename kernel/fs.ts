@@ -182,3 +182,34 @@ export function direntry(dir: u32, off: u32, buf: usize): u32 {
   for (let i: u32 = 0; i < 28; i++) store<u8>(buf, load<u8>(entbuf, 4 + i), i);
   return load<u32>(entbuf);
 }
+
+/**
+ * The path of inode ino, for /proc/PID/maps: written at buf (256 bytes) with its NUL; its length,
+ * or 0 when no directory names it. The tree is searched from the root, depth first (skipping `.`
+ * and `..`); it is small, and its sectors are mostly in the buffer cache. It may sleep on the disk.
+ */
+export function ipath(ino: u32, buf: usize): u32 {
+  store<u8>(buf, 0);
+  return ifind(ROOT_INO, ino, buf, 0, 0);
+}
+
+function ifind(dir: u32, ino: u32, buf: usize, len: u32, depth: u32): u32 {
+  // Room for "/" and a 27-byte name with its NUL after the first len bytes.
+  if (depth >= 8 || len + 30 > 256) return 0;
+  const size = isize(dir);
+  for (let off: u32 = 0; off < size; off += DIRENT) {
+    store<u8>(buf, 47, len);
+    const e = direntry(dir, off, buf + len + 1);
+    let n: u32 = 0;
+    while (n < 27 && load<u8>(buf, len + 1 + n) != 0) n++;
+    store<u8>(buf, 0, len + 1 + n);
+    if (e == 0 || n == 0 || (load<u8>(buf, len + 1) == 46 && (n == 1 || (n == 2 && load<u8>(buf, len + 2) == 46)))) continue;
+    if (e == ino) return len + 1 + n;
+    if (itype(e) == T_DIR) {
+      const r = ifind(e, ino, buf, len + 1 + n, depth + 1);
+      if (r != 0) return r;
+    }
+  }
+  store<u8>(buf, 0, len);
+  return 0;
+}

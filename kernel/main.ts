@@ -27,6 +27,20 @@ function cmdline_has(cmd: usize, word: string): bool {
   }
 }
 
+/** Whether a word of the command line starts with `prefix`. */
+function cmdline_prefix(cmd: usize, prefix: string): bool {
+  const w = changetype<usize>(prefix);
+  let i: u32 = 0;
+  while (true) {
+    let j: u32 = 0;
+    while (load<u8>(w, j) != 0 && load<u8>(cmd, i + j) == load<u8>(w, j)) j++;
+    if (load<u8>(w, j) == 0) return true;
+    while (load<u8>(cmd, i) != 0 && load<u8>(cmd, i) != 32) i++;
+    if (load<u8>(cmd, i) == 0) return false;
+    i++;
+  }
+}
+
 export function kmain(boot: usize): void {
   printf("toy86 kernel\n");
   if (load<u32>(boot) != BOOT_MAGIC) panic("no boot record", 0);
@@ -50,6 +64,9 @@ export function kmain(boot: usize): void {
   if (cmdline_has(cmd, "vm.policy=fifo")) setpolicy(POLICY_FIFO);
   else if (cmdline_has(cmd, "vm.policy=aging")) setpolicy(POLICY_AGING);
   else if (cmdline_has(cmd, "vm.policy=lru2")) setpolicy(POLICY_LRU2);
+  else if (!cmdline_has(cmd, "vm.policy=clock") && cmdline_prefix(cmd, "vm.policy=")) {
+    printf("swap: unknown vm.policy (clock, fifo, aging or lru2): clock\n");
+  }
   swapinit();
   printf("swap: %u KiB, policy %s\n", swaptotal() * 4, policyname());
   // init= on the command line names the first program (toy86 run uses it); else /bin/init. As

@@ -313,7 +313,7 @@ export function wait(pid: i32, status: usize, nohang: bool): i32 {
   }
 }
 
-/** fork(): a copy of the current process (its memory copied page by page, for now). */
+/** fork(): a copy of the current process, its memory shared copy-on-write (copyuvm). */
 export function fork(): i32 {
   const p = myproc();
   const c = allocproc();

@@ -50,6 +50,8 @@ let evicting = false;
 export let pswpin: u32 = 0;
 export let pswpout: u32 = 0;
 export let evictions: u32 = 0;
+/** Frames the policies looked at while choosing victims (/proc/vmstat pgscan_direct). */
+export let pgscan: u32 = 0;
 
 export function swapinit(): void {
   if (policy == POLICY_LRU2) lruinit();
@@ -181,7 +183,9 @@ function victim(): i32 {
     let oldest: u32 = 0xffffffff;
     for (let i: u32 = 0; i < n; i++) {
       const f = frame(i << 12);
-      if ((f.flags & FRAME_USER) == 0 || (f.flags >>> 8) >= oldest || !mappings(i)) continue;
+      if ((f.flags & FRAME_USER) == 0) continue;
+      pgscan++;
+      if ((f.flags >>> 8) >= oldest || !mappings(i)) continue;
       oldest = f.flags >>> 8;
       best = <i32>i;
     }
@@ -194,7 +198,9 @@ function victim(): i32 {
     let lowest: u32 = 256;
     for (let i: u32 = 0; i < n; i++) {
       const f = frame(i << 12);
-      if ((f.flags & FRAME_USER) == 0 || !mappings(i)) continue;
+      if ((f.flags & FRAME_USER) == 0) continue;
+      pgscan++;
+      if (!mappings(i)) continue;
       let age = (f.flags >>> 8) & 0xff;
       age = (age >>> 1) | (anybit(PTE_A, true) ? 0x80 : 0);
       f.flags = (f.flags & 0xff) | (age << 8);
@@ -207,7 +213,9 @@ function victim(): i32 {
     const i = hand;
     hand = (hand + 1) % n;
     const f = frame(i << 12);
-    if ((f.flags & FRAME_USER) == 0 || !mappings(i)) continue;
+    if ((f.flags & FRAME_USER) == 0) continue;
+    pgscan++;
+    if (!mappings(i)) continue;
     if (anybit(PTE_A, true)) continue;
     return <i32>i;
   }
@@ -404,6 +412,7 @@ const INACTIVE_SHARE: u32 = 8;
 function lru2victim(): i32 {
   // Each step moves one frame; every frame can be looked at a few times before giving up.
   for (let k: u32 = 0; k < 4 * nframes; k++) {
+    pgscan++;
     const atail = load<u32>(lrutail, LRU_ACTIVE * 4);
     const ni = lrucount(LRU_INACTIVE);
     if (atail != 0 && ni * INACTIVE_SHARE < ni + lrucount(LRU_ACTIVE)) {

@@ -53,7 +53,7 @@ describe('the kernel and its userland', () => {
       '$ echo hello, world',
       'hello, world',
       '$ ls /demos',
-      'breakpoint', 'cow', 'divzero', 'file-backed', 'illegal', 'kernel-read', 'mprotect', 'null-deref', 'privileged', 'spin', 'stack-grow', 'write-text', 'zero-fill',
+      'breakpoint', 'cow', 'divzero', 'file-backed', 'illegal', 'kernel-read', 'mprotect', 'null-deref', 'privileged', 'spin', 'stack-grow', 'swap', 'write-text', 'zero-fill',
       '$ cat /etc/motd',
       'Welcome to toy86. Programs are in /bin, fault demos in /demos.',
       '$ /demos/null-deref',
@@ -97,12 +97,44 @@ describe('the kernel and its userland', () => {
 
   it('/proc: ps, free, maps, vmstat, stat', () => {
     const { out } = session(['ps', 'free', 'cat /proc/self/maps', 'cat /proc/vmstat', 'cat /proc/1/stat']);
-    expect(out).toContain('  PID  PPID S NAME\n    1     0 S init\n    2     1 S sh\n    3     2 R ps\n');
+    // Each process's faults (fields 10 and 12 of its stat) and resident KiB (field 24 × 4).
+    expect(out).toMatch(/ {2}PID {2}PPID S {3}MINFLT {3}MAJFLT {5}RSS NAME\n {4}1 {5}0 S +\d+ +\d+ +\d+ init\n {4}2 {5}1 S +\d+ +\d+ +\d+ sh\n {4}3 {5}2 R +\d+ +\d+ +\d+ ps\n/);
+    const rows = [...out.matchAll(/^ +(\d+) +\d+ [SR] +(\d+) +(\d+) +(\d+) (\w+)$/gm)];
+    for (const [, , minflt, majflt, rss] of rows) {
+      expect(Number(minflt) + Number(majflt)).toBeGreaterThan(0);
+      expect(Number(rss) % 4).toBe(0);
+      expect(Number(rss)).toBeGreaterThan(0);
+    }
     expect(out).toMatch(/ {10}total {7}used {7}free\nMem: {7}16384 +\d+ +\d+\nSwap: {7}1024 +0 +1024\n/);
     expect(out).toMatch(/\n08048000-08049000 r-xp 00001000 00:00 \d+ +\/bin\/cat\n/);
     expect(out).toMatch(/\nbf800000-c0000000 rw-p 00000000 00:00 0 +\[stack\]\n/);
-    expect(out).toMatch(/\npgfault \d+\npgmajfault \d+\npswpin 0\npswpout 0\npgevict 0\ntlbflush \d+\n/);
-    expect(out).toMatch(/\n1 \(init\) S 0 0 0 0 -1 0 \d+ 0 \d+ /);
+    expect(out).toMatch(/\npgfault \d+\npgmajfault \d+\npswpin 0\npswpout 0\npgevict 0\npgscan_direct 0\npgsteal_direct 0\ntlbflush \d+\ncowfault \d+\n/);
+    // Linux's 24 fields at least: minflt 10th, majflt 12th, vsize (bytes) 23rd, rss (pages) 24th.
+    const stat = /\n(1 \(init\) S 0 .*)\n/.exec(out)![1].split(' ');
+    expect(stat.length).toBe(24);
+    expect(stat.slice(0, 9)).toEqual(['1', '(init)', 'S', '0', '0', '0', '0', '-1', '0']);
+    expect(Number(stat[9])).toBeGreaterThan(0);
+    expect(Number(stat[22])).toBeGreaterThan(8 << 20); // the stack's 8 MiB and the program
+    expect(Number(stat[22]) % 4096).toBe(0);
+    expect(Number(stat[23])).toBeGreaterThan(0);
+  });
+
+  it('/proc/PID/maps lists the regions in order of address, each file by its path', () => {
+    const { out } = session(['/demos/mprotect']);
+    const at = out.indexOf('mprotect: /proc/self/maps:\n');
+    expect(at, out).toBeGreaterThan(0);
+    const lines = out.slice(at).split('\n').slice(1).filter((l) => /^[0-9a-f]{8}-/.test(l));
+    const starts = lines.map((l) => parseInt(l.slice(0, 8), 16));
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    expect(lines[0]).toMatch(/^08048000-08049000 r-xp 00001000 00:00 \d+ +\/demos\/mprotect$/);
+    // The four pages: read-only, read-write, (unmapped), and /etc/motd's page in the hole.
+    expect(lines.slice(-5).map((l) => l.replace(/ 00:00 \d+/, ' 00:00 N'))).toEqual([
+      'bf7fc000-bf7fd000 r--p 00000000 00:00 N',
+      'bf7fd000-bf7fe000 rw-p 00000000 00:00 N',
+      'bf7fe000-bf7ff000 r--p 00000000 00:00 N          /etc/motd',
+      'bf7ff000-bf800000 rw-p 00000000 00:00 N',
+      'bf800000-c0000000 rw-p 00000000 00:00 N          [stack]',
+    ]);
   });
 
   it('a kernel fault is a panic: the reason, the registers, a backtrace with symbol names, power-off with 250', () => {

@@ -26,7 +26,7 @@ function shell(commands: string[], policy = 'clock', mem = 2 << 20): string {
   return out;
 }
 
-const vmstat = (out: string) => Object.fromEntries([...out.matchAll(/^(pgfault|pgmajfault|pswpin|pswpout|pgevict) (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+const vmstat = (out: string) => Object.fromEntries([...out.matchAll(/^(?:\$ )?(pgfault|pgmajfault|pswpin|pswpout|pgevict|pgscan_direct|pgsteal_direct|cowfault) (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
 
 describe('swapping', () => {
   it('a program four times the size of RAM runs, its data intact, through swap', () => {
@@ -35,6 +35,17 @@ describe('swapping', () => {
     const v = vmstat(out);
     expect(v.pswpout).toBeGreaterThan(1000);
     expect(v.pswpin).toBeGreaterThan(1000);
+    // Linux's reclaim counters: every page evicted was stolen by a direct reclaim, after the
+    // policy looked at at least as many frames; every major fault is a fault.
+    expect(v.pgsteal_direct).toBe(v.pgevict);
+    expect(v.pgscan_direct).toBeGreaterThanOrEqual(v.pgsteal_direct);
+    expect(v.pgfault).toBeGreaterThanOrEqual(v.pgmajfault + v.cowfault);
+  });
+
+  it('vm.policy= names the policy; an unknown one is said so, and CLOCK runs', () => {
+    const out = shell(['cat /proc/vmstat'], 'lfu');
+    expect(out).toMatch(/\nswap: unknown vm\.policy \(clock, fifo, aging or lru2\): clock\nswap: 8192 KiB, policy clock\n/);
+    expect(shell(['cat /proc/vmstat'], 'clock')).not.toContain('unknown');
   });
 
   it('each policy runs the same workloads with every byte intact, and their fault counts differ', () => {

@@ -1,4 +1,6 @@
-// ps: the processes, from /proc (each /proc/PID/stat).
+// ps: the processes, from /proc (each /proc/PID/stat): pid, parent, state, the minor and major
+// page faults (fields 10 and 12), the resident memory (field 24, pages; RSS in KiB, as Linux's ps)
+// and the name.
 
 import { printf } from '../lib/ulib';
 import { open, read, close } from '../lib/sys';
@@ -15,10 +17,19 @@ function cat(d: usize, k: u32, s: usize): u32 {
   return k;
 }
 
+/** Field n (n >= 3) of a stat line, from s, the start of field 3: a number (0 if not one). */
+function field(s: usize, n: u32): u32 {
+  let i: u32 = 0;
+  for (let f: u32 = 3; f < n && load<u8>(s, i) != 0; i++) if (load<u8>(s, i) == 32) f++;
+  let v: u32 = 0;
+  while (load<u8>(s, i) >= 48 && load<u8>(s, i) <= 57) { v = v * 10 + (load<u8>(s, i) - 48); i++; }
+  return v;
+}
+
 export function main(argc: i32, argv: usize): i32 {
   const dir = open("/proc", 0, 0);
   if (dir < 0) { printf("ps: no /proc\n"); return 1; }
-  printf("  PID  PPID S NAME\n");
+  printf("  PID  PPID S   MINFLT   MAJFLT     RSS NAME\n");
   while (read(dir, ent, 32) == 32) {
     const c = load<u8>(ent, 4);
     if (c < 48 || c > 57) continue; // not a pid
@@ -31,7 +42,7 @@ export function main(argc: i32, argv: usize): i32 {
     close(fd);
     if (n <= 0) continue;
     store<u8>(buf, 0, <u32>n);
-    // "pid (name) S ppid ...": the name between the parentheses.
+    // "pid (name) S ppid ...": the name between the parentheses, then the fields by number.
     let i: u32 = 0;
     let pid = 0;
     while (load<u8>(buf, i) >= 48 && load<u8>(buf, i) <= 57) { pid = pid * 10 + (load<u8>(buf, i) - 48); i++; }
@@ -40,10 +51,9 @@ export function main(argc: i32, argv: usize): i32 {
     while (load<u8>(buf, i) != 41 && load<u8>(buf, i) != 0) i++;
     store<u8>(buf, 0, i);
     const state = load<u8>(buf, i + 2);
-    i += 4;
-    let ppid = 0;
-    while (load<u8>(buf, i) >= 48 && load<u8>(buf, i) <= 57) { ppid = ppid * 10 + (load<u8>(buf, i) - 48); i++; }
-    printf("%5d %5d %c %s\n", pid, ppid, state, name);
+    const fields = buf + i + 2; // field 3 onwards
+    printf("%5d %5d %c ", pid, field(fields, 4), state);
+    printf("%8u %8u %7u %s\n", field(fields, 10), field(fields, 12), field(fields, 24) * 4, name);
   }
   close(dir);
   return 0;

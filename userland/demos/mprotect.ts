@@ -1,13 +1,14 @@
 // mprotect: mappings and their rights. Four anonymous pages by mmap2; the first made read-only
 // with mprotect — a child that writes there dies with SIGSEGV while reading still works; the third
 // unmapped with munmap — a child that touches it dies too; and /etc/motd mapped privately, read
-// through memory.
+// through memory; then its /proc/self/maps shows the regions the calls split.
 
 import { printf } from '../lib/ulib';
-import { mmap2, munmap, mprotect, fork, waitpid, exit, open } from '../lib/sys';
+import { mmap2, munmap, mprotect, fork, waitpid, exit, open, read, write, close } from '../lib/sys';
 
 const PROT_READ = 1, PROT_WRITE = 2, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20;
 const status = memory.data(4, 4);
+const buf = memory.data(256, 4);
 
 /** Runs f's kind of access in a child; returns the signal it died of (0: none). */
 function child(addr: usize, write: bool): i32 {
@@ -34,5 +35,15 @@ export function main(argc: i32, argv: usize): i32 {
   while (load<u8>(motd, n) != 10 && n < 200) n++;
   printf("mprotect: /etc/motd mapped at 0x%08x, its first line %u bytes, begins with '%c'\n", motd, n, load<u8>(motd));
   printf("mprotect: writing to that read-only mapping kills with signal %d\n", child(motd, true));
+  // The regions now: the four pages became three regions (read-only, read-write, read-write,
+  // with the hole between), and /etc/motd's mapping names its file.
+  printf("mprotect: /proc/self/maps:\n");
+  const mfd = open("/proc/self/maps", 0, 0);
+  while (true) {
+    const n = read(mfd, buf, 256);
+    if (n <= 0) break;
+    write(1, buf, <u32>n);
+  }
+  close(mfd);
   return 0;
 }
