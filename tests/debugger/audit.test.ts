@@ -6,7 +6,7 @@
 
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readElf } from '../../tools/asm/elf.js';
-import { Program } from '../../tools/debugger/symbols.js';
+import { Program, structLayouts } from '../../tools/debugger/symbols.js';
 import { buildProgram } from '../../tools/userland.js';
 import { join } from 'node:path';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
@@ -355,6 +355,64 @@ describe('toy86 debug: list\'s ranges and list -, whatis and ptype (gdb\'s)', ()
       'type = u32\n', 'type = u32\n', 'type = i32 (pd: usize, va: usize, pid: i32)\n', 'type = usize\n', 'type = i32\n',
       'type = void *\n', 'type = u32 *\n', 'Argument required (expression to compute).\n',
     ]);
+    d.close();
+  });
+});
+
+describe('toy86 debug: the fields of @unmanaged classes, and C\'s pointer arithmetic', () => {
+  it('lays classes out as the compiler does', () => {
+    const l = structLayouts(['kernel/trap.ts', 'kernel/proc.ts', 'kernel/vm.ts', 'kernel/kalloc.ts']);
+    const tf = l.get('TrapFrame')!;
+    expect(tf.fields.map((f) => [f.name, f.offset])).toEqual(['edi', 'esi', 'ebp', 'oesp', 'ebx', 'edx', 'ecx', 'eax', 'trapno', 'err', 'eip', 'cs', 'eflags', 'esp', 'ss'].map((n, i) => [n, 4 * i]));
+    expect(tf.size).toBe(60);
+    // The debugger's fixed layouts of the kernel views agree (layout.test.ts checks those against the sources).
+    expect(l.get('Proc')!.fields.find((f) => f.name === 'pgdir')!.offset).toBe(8);
+  });
+
+  it('tf.err, tf->eip, *tf, (TrapFrame *) ADDR, changetype<TrapFrame>(ADDR), p.pid; assignable; mistakes one line', async () => {
+    const d = start(cow);
+    const s = d.session;
+    const t1 = await d.run(['break pagefault', 'continue']);
+    const tfAddr = parseInt(/pagefault \(tf=(0x[0-9a-f]+)/.exec(t1)![1], 16);
+    const words = Array.from({ length: 15 }, (_, i) => s.m.readPhys32((tfAddr - 0xc0000000 + 4 * i) >>> 0) >>> 0);
+    const word = (i: number) => words[i];
+    const t2 = await d.run([
+      'print tf.err',
+      'print tf->eip',
+      'print/x *tf',
+      'whatis tf',
+      'print ((TrapFrame *) $ebx)->trapno',
+      'print changetype<TrapFrame>(tf).cs',
+      'print tf.nosuch',
+      'print $eax.x',
+      'print (Nope *) 0',
+      'set var tf.err = 6',
+      'print tf.err',
+      'set var tf.err = 2',
+      'print (u32 *)0x1000 + 1',
+      'print (u32 *)0x1010 - (u32 *)0x1000',
+      'print (char *)0x1010 - 1',
+      'frame 4',
+      'print p.pid',
+      'print p.pgdir == *(usize *)(p + 8)',
+    ]);
+    const t = t1 + t2;
+    expectGolden('struct-fields', t, fingerprint(cow));
+    const o = outputs(t);
+    expect(o[2].out).toBe(`$1 = ${word(9)}\n`);
+    expect(o[3].out).toBe(`$2 = ${word(10)}\n`);
+    expect(o[4].out).toMatch(/^\$3 = \{edi = 0x[0-9a-f]+, esi = .*, trapno = 0xe, err = 0x2, eip = 0x[0-9a-f]+, cs = 0x8, eflags = 0x[0-9a-f]+, esp = 0x[0-9a-f]+, ss = 0x[0-9a-f]+\}\n$/);
+    expect(o[5].out).toBe('type = TrapFrame\n');
+    expect(o[6].out).toBe('$4 = 14\n');
+    expect(o[7].out).toBe('$5 = 8\n');
+    expect(o[8].out).toBe('There is no member named nosuch.\n');
+    expect(o[9].out).toBe('Attempt to extract a component of a value that is not a structure.\n');
+    expect(o[10].out).toBe('No struct type named Nope.\n');
+    expect(o[12].out).toBe('$6 = 6\n');
+    expect(o.slice(14, 17).map((x) => x.out)).toEqual(['$7 = (u32 *) 0x1004\n', '$8 = 4\n', '$9 = (char *) 0x100f\n']);
+    expect(o[17].out).toMatch(/^#4  0x[0-9a-f]+ in exec \(p=0x[0-9a-f]+, /);
+    expect(o[18].out).toBe('$10 = 1\n');
+    expect(o[19].out).toBe('$11 = 1\n');
     d.close();
   });
 });

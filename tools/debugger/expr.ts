@@ -6,7 +6,7 @@
 
 import { DebugError } from './memory.js';
 
-export type Kind = 'int' | 'uint' | 'usize' | 'bool' | 'char' | 'ptr' | 'code' | 'eflags' | 'void';
+export type Kind = 'int' | 'uint' | 'usize' | 'bool' | 'char' | 'ptr' | 'code' | 'eflags' | 'void' | 'struct';
 
 export interface VType {
   kind: Kind;
@@ -16,6 +16,18 @@ export interface VType {
   target?: VType;
   /** A name to print (casts: `int *`). */
   name?: string;
+  /**
+   * An @unmanaged class: for a usize (the TypeScript subset's class-typed value, its address) the
+   * class it points at; for a struct (`*tf`) the class itself.
+   */
+  struct?: string;
+}
+
+/** A structure's layout, as the evaluator needs it (symbols.ts StructLayout). */
+export interface StructInfo {
+  name: string;
+  size: number;
+  fields: { name: string; offset: number; type: string; size: number }[];
 }
 
 export type LValue =
@@ -32,6 +44,8 @@ export interface Value {
   code?: string;
   /** Why a value that names a variable cannot be assigned (no lval), in one line. */
   readonly?: string;
+  /** A structure's fields (`print *tf`), in order. */
+  fields?: { name: string; value: Value }[];
 }
 
 export const T = {
@@ -57,6 +71,8 @@ export interface EvalContext {
   /** $N (n > 0), $ (0), $$ (-1), $$N (-N). */
   history(rel: number, absolute: boolean): Value;
   convenience: Map<string, Value>;
+  /** An @unmanaged class's layout, or null when none is known by that name. */
+  struct?(name: string): StructInfo | null;
 }
 
 /** Normalises v to the type's size and signedness. */
@@ -97,7 +113,10 @@ export function tsType(name: string): VType {
   if (name === 'bool' || name === 'boolean') return T.bool;
   const t = TYPES[name];
   if (t && t.kind !== 'void') return t;
-  return T.usize; // classes (Proc, TrapFrame) and function types are addresses
+  // A class (Proc, TrapFrame) is its address, with the class known for `tf.err`; function types
+  // are addresses too.
+  if (/^[A-Za-z_]\w*$/.test(name) && name !== 'number' && name !== 'string') return { kind: 'usize', size: 4, struct: name, name };
+  return T.usize;
 }
 
 type Node =
@@ -111,7 +130,9 @@ type Node =
   | { k: 'deref'; t: VType | null; a: Node }
   | { k: 'assign'; a: Node; b: Node }
   | { k: 'sizeof'; t: VType | null; a: Node | null }
-  | { k: 'cond'; c: Node; a: Node; b: Node };
+  | { k: 'cond'; c: Node; a: Node; b: Node }
+  | { k: 'field'; a: Node; name: string }
+  | { k: 'structcast'; name: string; a: Node };
 
 interface Tok { t: 'num' | 'id' | 'reg' | 'str' | 'op' | 'end'; s: string; v?: number; pos: number; dq?: boolean }
 
@@ -135,7 +156,7 @@ function tokenize(src: string): Tok[] {
       continue;
     }
     if (c === '$') {
-      const m = /^\$(\$?\d*|[A-Za-z_][\w.]*)?/.exec(src.slice(i))!;
+      const m = /^\$(\$?\d*|[A-Za-z_]\w*)?/.exec(src.slice(i))!;
       out.push({ t: 'reg', s: m[0], pos: start });
       i += m[0].length;
       continue;
@@ -160,7 +181,7 @@ function tokenize(src: string): Tok[] {
       i = end + 1;
       continue;
     }
-    const ops = ['::', '<<=', '>>=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+', '-', '*', '/', '%', '<', '>', '&', '|', '^', '!', '~', '(', ')', '{', '}', '=', '@', '?', ':'];
+    const ops = ['::', '->', '<<=', '>>=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+', '-', '*', '/', '%', '<', '>', '&', '|', '^', '!', '~', '(', ')', '{', '}', '=', '@', '?', ':', '.'];
     const op = ops.find((o) => src.startsWith(o, i));
     if (!op) throw syntax(src, i);
     out.push({ t: 'op', s: op, pos: start });
@@ -247,6 +268,24 @@ class Parser {
 
   private unary(): Node {
     const t = this.peek();
+    // The subset's own cast: changetype<TrapFrame>(EXPR).
+    if (t.t === 'id' && t.s === 'changetype' && this.toks[this.i + 1]?.s === '<') {
+      this.i += 2;
+      const n = this.next();
+      if (n.t !== 'id') throw syntax(this.src, n.pos);
+      this.expect('>');
+      this.expect('(');
+      const a = this.assign();
+      this.expect(')');
+      return this.postfix({ k: 'structcast', name: n.s, a });
+    }
+    // C's cast to a structure pointer: (TrapFrame *) EXPR.
+    if (t.t === 'op' && t.s === '(' && this.toks[this.i + 1]?.t === 'id' && this.toks[this.i + 2]?.s === '*' && this.toks[this.i + 3]?.s === ')'
+      && !/^(unsigned|signed|char|short|int|long|void|bool|[iu](8|16|32)|[iu]size)$/.test(this.toks[this.i + 1].s)) {
+      const name = this.toks[this.i + 1].s;
+      this.i += 4;
+      return { k: 'structcast', name, a: this.unary() };
+    }
     if (t.t === 'id' && t.s === 'sizeof') {
       // sizeof(TYPE) or sizeof EXPR, as C (and gdb) have it.
       this.i++;
@@ -277,7 +316,18 @@ class Parser {
         return { k: 'deref', t: ty, a: this.unary() };
       }
     }
-    return this.primary();
+    return this.postfix(this.primary());
+  }
+
+  /** `.field` and `->field` after a value (a name with dots is split the same way when evaluated). */
+  private postfix(n: Node): Node {
+    for (;;) {
+      if (!this.isOp('.') && !this.isOp('->')) return n;
+      this.i++;
+      const f = this.next();
+      if (f.t !== 'id') throw syntax(this.src, f.pos);
+      for (const part of f.s.split('.')) n = { k: 'field', a: n, name: part };
+    }
   }
 
   private primary(): Node {
@@ -365,8 +415,21 @@ class Evaluator {
       case 'hist': return this.ctx.history(n.rel, n.abs);
       case 'sym': {
         const s = this.ctx.symbol(n.name, n.file);
-        if (!s) throw new DebugError(n.file ? `No symbol "${n.name}" in file ${n.file}.` : `No symbol "${n.name}" in current context.`);
-        return s;
+        if (s) return s;
+        // `tf.err`: a name, then fields (a dotted name that is not itself a symbol, such as an
+        // assembly label `_start.pte`).
+        const parts = n.name.split('.');
+        if (parts.length > 1 && parts.every((x) => /^[A-Za-z_]\w*$/.test(x))) {
+          const base = this.ctx.symbol(parts[0], n.file);
+          if (base) return parts.slice(1).reduce((v, name) => this.field(v, name), base);
+        }
+        throw new DebugError(n.file ? `No symbol "${n.name}" in file ${n.file}.` : `No symbol "${parts.length > 1 && !this.ctx.symbol(parts[0], n.file) ? parts[0] : n.name}" in current context.`);
+      }
+      case 'field': return this.field(this.rvalue(n.a), n.name);
+      case 'structcast': {
+        const a = this.rvalue(n.a);
+        this.layout(n.name);
+        return { v: a.v >>> 0, type: { kind: 'usize', size: 4, struct: n.name, name: n.name } };
       }
       case 'cast': {
         const a = this.rvalue(n.a);
@@ -374,6 +437,12 @@ class Evaluator {
       }
       case 'deref': {
         const a = this.rvalue(n.a);
+        if (!n.t && a.type.struct) {
+          // *tf: the whole structure, every field read.
+          const l = this.layout(a.type.struct);
+          const addr = a.v >>> 0;
+          return { v: addr, type: { kind: 'struct', size: l.size, struct: l.name, name: l.name }, fields: l.fields.map((f) => ({ name: f.name, value: this.member(addr, f) })) };
+        }
         let t = n.t;
         if (!t) {
           if (a.type.kind === 'ptr' && a.type.target && a.type.target.kind !== 'void') t = a.type.target;
@@ -425,6 +494,31 @@ class Evaluator {
     }
   }
 
+  /** A structure's layout by name, or the one-line reason there is none. */
+  private layout(name: string): StructInfo {
+    const l = this.ctx.struct?.(name) ?? null;
+    if (!l) throw new DebugError(`No struct type named ${name}.`);
+    return l;
+  }
+
+  /** A field of the structure at a class-typed value's address (TypeScript's `tf.err`, C's `tf->err`). */
+  private field(base: Value, name: string): Value {
+    if (!base.type.struct) throw new DebugError(`Attempt to extract a component of a value that is not a structure.`);
+    const l = this.layout(base.type.struct);
+    const f = l.fields.find((x) => x.name === name);
+    if (!f) throw new DebugError(`There is no member named ${name}.`);
+    return this.member(base.v >>> 0, f);
+  }
+
+  /** A field of the structure at addr: its value as its type says (an embedded structure: its address). */
+  private member(addr: number, f: StructInfo['fields'][number]): Value {
+    const at = (addr + f.offset) >>> 0;
+    const t = tsType(f.type);
+    if (t.struct && this.ctx.struct?.(t.struct)) return { v: at, type: t };
+    const size = Math.max(1, Math.min(4, f.size));
+    return { v: fit(this.ctx.readMem(at, size), t), type: t, lval: { kind: 'mem', addr: at, size } };
+  }
+
   private rvalue(n: Node): Value {
     const v = this.eval(n);
     if (v.type.kind === 'void' && v.lval?.kind === 'conv') return { v: 0, type: T.void };
@@ -440,7 +534,13 @@ class Evaluator {
     const ptr = a.type.kind === 'ptr' || a.type.kind === 'usize' || a.type.kind === 'code' ? a.type : null;
     const t = ptr && (op === '+' || op === '-') && b.type.kind !== 'ptr' ? (ptr.kind === 'code' ? T.usize : ptr) : arith(a.type, b.type);
     const unsigned = t.kind !== 'int' && t.kind !== 'char';
-    const x = unsigned ? a.v >>> 0 : a.v | 0, y = unsigned ? b.v >>> 0 : b.v | 0;
+    const x = unsigned ? a.v >>> 0 : a.v | 0;
+    let y = unsigned ? b.v >>> 0 : b.v | 0;
+    // C's pointer arithmetic: `(u32 *) p + 1` is 4 bytes on; the difference of two pointers counts
+    // elements. (The subset's usize addresses are plain numbers.)
+    const elem = (v: VType) => (v.kind === 'ptr' && v.target && v.target.kind !== 'void' ? Math.max(1, v.target.size) : 1);
+    if (op === '-' && a.type.kind === 'ptr' && b.type.kind === 'ptr') return { v: Math.trunc(((a.v >>> 0) - (b.v >>> 0)) / elem(a.type)) | 0, type: T.int };
+    if ((op === '+' || op === '-') && a.type.kind === 'ptr' && b.type.kind !== 'ptr') y = Math.imul(y, elem(a.type));
     const cmp = (c: boolean): Value => ({ v: c ? 1 : 0, type: T.int });
     switch (op) {
       case '+': return { v: fit(x + y, t), type: t };

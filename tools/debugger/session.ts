@@ -9,7 +9,7 @@ import type { ExceptionInfo } from '../../emulator/cpu/cpu.js';
 import { memoryDisk } from '../../emulator/host/diskimage.js';
 import type { DiskFault } from '../../emulator/devices/disk.js';
 import { parseImage } from '../mkdisk/fs.js';
-import { Program, sourceLine, sourceLines, fileMatches, isCode, type Sym } from './symbols.js';
+import { Program, sourceLine, sourceLines, fileMatches, isCode, type Sym, type StructLayout } from './symbols.js';
 import { DebugError, KERNBASE, hex, hex8, readVirtN, virtWrites } from './memory.js';
 import { History, defaultInterval } from './history.js';
 import { KernelViews, type ProcInfo } from './kernelviews.js';
@@ -550,7 +550,23 @@ export class Session implements Inspector {
         return this.values[idx - 1];
       },
       convenience: this.convenience,
+      struct: (name) => this.structLayout(name),
     };
+  }
+
+  /**
+   * An @unmanaged class's layout by name: from the selected frame's program first (the kernel's
+   * and a user program's classes may share a name), then the kernel's, then every program's.
+   */
+  structLayout(name: string): StructLayout | null {
+    let fr: Frame | null = null;
+    try { fr = this.selectedFrame(); } catch { /* no frame */ }
+    const order = [...(fr?.program ? [fr.program] : []), this.kernel, ...this.allPrograms()];
+    for (const p of order) {
+      const l = p.structs().get(name);
+      if (l) return l;
+    }
+    return null;
   }
 
   eval(text: string): Value {
@@ -1327,6 +1343,8 @@ export function formatValue(v: Value, fmt: string | null, angle: (a: number) => 
   const u = bits === 32 ? v.v >>> 0 : v.v & ((1 << bits) - 1);
   const withSym = (a: number) => { const s = angle(a); return s ? `${hex(a)} ${s}` : hex(a); };
   if (t.kind === 'void' && !fmt) return 'void';
+  // A structure (`print *tf`): gdb's `{eax = 0, ecx = 1, ...}`, the format applied to each field.
+  if (t.kind === 'struct') return `{${(v.fields ?? []).map((f) => `${f.name} = ${formatValue(f.value, fmt, angle)}`).join(', ')}}`;
   switch (fmt) {
     case 'x': return hex(u);
     case 'o': return u === 0 ? '0' : '0' + u.toString(8);

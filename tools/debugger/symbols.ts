@@ -49,6 +49,71 @@ export interface Signature {
  */
 export interface ParamHome { reg: string | null; assigned: boolean }
 
+/** An @unmanaged class as toy86 cc lays it out (SPEC §3.3): fields in order, natural alignment. */
+export interface StructLayout {
+  name: string;
+  size: number;
+  align: number;
+  /** type: the field's TypeScript type; a class's name means the structure embedded there. */
+  fields: { name: string; offset: number; type: string; size: number }[];
+}
+
+const PRIMITIVE_SIZES: Record<string, number> = { u8: 1, i8: 1, bool: 1, boolean: 1, u16: 2, i16: 2, u32: 4, i32: 4, usize: 4, isize: 4, number: 4, string: 4 };
+
+/**
+ * The @unmanaged classes of some source files, laid out as tools/cc/lower.ts lays them out. A
+ * class with a field whose type is not known here (a type alias, say) is left out, never guessed.
+ */
+export function structLayouts(files: string[]): Map<string, StructLayout> {
+  const decls = new Map<string, { name: string; type: string }[]>();
+  for (const f of files) {
+    if (!f.endsWith('.ts')) continue;
+    const text = (sourceLines(f) ?? []).join('\n').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '');
+    for (const m of text.matchAll(/@unmanaged\s+(?:export\s+)?(?:declare\s+)?class\s+(\w+)\s*\{([^{}]*)\}/g)) {
+      const fields: { name: string; type: string }[] = [];
+      for (const part of m[2].split(';').map((x) => x.trim()).filter(Boolean)) {
+        const fm = /^(?:readonly\s+)?(\w+)\s*[!?]?\s*:\s*([\s\S]+)$/.exec(part);
+        fields.push(fm ? { name: fm[1], type: fm[2].trim() } : { name: '', type: '' });
+      }
+      decls.set(m[1], fields);
+    }
+  }
+  const out = new Map<string, StructLayout>();
+  const busy = new Set<string>();
+  const layout = (name: string): StructLayout | null => {
+    const have = out.get(name);
+    if (have) return have;
+    const fields = decls.get(name);
+    if (!fields || busy.has(name)) return null;
+    busy.add(name);
+    let off = 0, align = 1;
+    const laid: StructLayout['fields'] = [];
+    let ok = true;
+    for (const f of fields) {
+      let size: number, a: number;
+      if (!f.name) { ok = false; break; }
+      if (PRIMITIVE_SIZES[f.type] !== undefined) { size = PRIMITIVE_SIZES[f.type]; a = size; }
+      else if (/=>/.test(f.type)) { size = 4; a = 4; } // a function: its address
+      else {
+        const inner = /^\w+$/.test(f.type) ? layout(f.type) : null;
+        if (!inner) { ok = false; break; }
+        size = inner.size; a = inner.align;
+      }
+      off = Math.ceil(off / a) * a;
+      laid.push({ name: f.name, offset: off, type: f.type, size });
+      off += size;
+      align = Math.max(align, a);
+    }
+    busy.delete(name);
+    if (!ok) return null;
+    const l: StructLayout = { name, size: Math.ceil(off / align) * align, align, fields: laid };
+    out.set(name, l);
+    return l;
+  };
+  for (const name of decls.keys()) layout(name);
+  return out;
+}
+
 /** A source file name as the debugger shows it: relative to the repository when it lies inside. */
 export function displayPath(file: string): string {
   if (isAbsolute(file)) {
@@ -282,6 +347,13 @@ export class Program {
     }
     this.sigCache.set(f.name + '@' + f.addr, sig);
     return sig;
+  }
+
+  private layoutCache: Map<string, StructLayout> | null = null;
+
+  /** The program's @unmanaged classes (from its TypeScript sources), by name. */
+  structs(): Map<string, StructLayout> {
+    return this.layoutCache ??= structLayouts(this.files);
   }
 
   /** Where each parameter of a compiled function lives (ParamHome), by index; [] when unknown. */
