@@ -392,6 +392,8 @@ describe('toy86 debug: the fields of @unmanaged classes, and C\'s pointer arithm
       'print (u32 *)0x1000 + 1',
       'print (u32 *)0x1010 - (u32 *)0x1000',
       'print (char *)0x1010 - 1',
+      'ptype tf',
+      'help info stack',
       'frame 4',
       'print p.pid',
       'print p.pgdir == *(usize *)(p + 8)',
@@ -410,9 +412,11 @@ describe('toy86 debug: the fields of @unmanaged classes, and C\'s pointer arithm
     expect(o[10].out).toBe('No struct type named Nope.\n');
     expect(o[12].out).toBe('$6 = 6\n');
     expect(o.slice(14, 17).map((x) => x.out)).toEqual(['$7 = (u32 *) 0x1004\n', '$8 = 4\n', '$9 = (char *) 0x100f\n']);
-    expect(o[17].out).toMatch(/^#4  0x[0-9a-f]+ in exec \(p=0x[0-9a-f]+, /);
-    expect(o[18].out).toBe('$10 = 1\n');
-    expect(o[19].out).toBe('$11 = 1\n');
+    expect(o[17].out).toBe(`type = @unmanaged class TrapFrame {\n${['edi', 'esi', 'ebp', 'oesp', 'ebx', 'edx', 'ecx', 'eax', 'trapno', 'err', 'eip', 'cs', 'eflags', 'esp', 'ss'].map((n) => `    ${n}: u32;\n`).join('')}}\n`);
+    expect(o[18].out).toBe("info stack [N]: the same as backtrace (gdb's).\n");
+    expect(o[19].out).toMatch(/^#4  0x[0-9a-f]+ in exec \(p=0x[0-9a-f]+, /);
+    expect(o[20].out).toBe('$10 = 1\n');
+    expect(o[21].out).toBe('$11 = 1\n');
     d.close();
   });
 });

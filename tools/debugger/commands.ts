@@ -1305,7 +1305,10 @@ async function loadTrace(): Promise<StartTrace | null> {
 function help(s: Session, args: string): void {
   const a = args.trim();
   if (a) {
-    const c = findCommand(a.split(/\s+/)[0]);
+    const words = a.split(/\s+/);
+    const c = findCommand(words[0]);
+    // `help info stack`: the info subcommand's own help.
+    if (c.name === 'info' && words[1]) { out(s, lookup(INFO, words[1], (w) => `Undefined info command: "${w}".  Try "help info".`, 'info ').help); return; }
     out(s, c.help);
     return;
   }
@@ -1423,13 +1426,13 @@ const COMMANDS: Command[] = [
   { name: 'x', help: 'x/NFU ADDR: memory at a virtual address (F: x d u o t a c f s i z; U: b h w g).', run: examine },
   { name: 'xp', help: 'xp /NFU ADDR: physical memory (QEMU\'s monitor).', run: examinePhysical },
   { name: 'disassemble', help: 'disassemble[/rs] [LOC [N] | START,END | START,+LEN]: code with <symbol+offset>.', run: (s, a) => disassemble(s, a) },
-  { name: 'backtrace', aliases: ['bt', 'where'], help: 'backtrace [N]: the frames, from the kernel through traps into user code.', run: (s, a) => backtrace(s, a) },
+  { name: 'backtrace', aliases: ['bt', 'where'], help: 'backtrace [full] [N|-N]: the frames, from the kernel through traps into user code (N: the innermost N; -N: the outermost N).', run: (s, a) => backtrace(s, a) },
   { name: 'print', aliases: ['p', 'pr', 'inspect'], help: 'print[/FMT] EXPR: an expression\'s value ($eax, $cr2, symbols, C operators).', run: (s, a) => print(s, a) },
   { name: 'set', help: 'set $REG = EXPR | set var NAME = EXPR | set *ADDR = EXPR: change the machine (logged for replays); set print symbol-filename on|off.', run: (s, a) => setCommand(s, a) },
   { name: 'walk', help: 'walk[/rwxuk] ADDR [PID]: the page walk of ADDR, each entry decoded, and the outcome of an access.', run: (s, a) => walkCommand(s, a) },
   { name: 'send', help: 'send "TEXT": type TEXT on the guest\'s console (C escapes; Enter is \\r).', run: (s, a) => send(s, a) },
   { name: 'trace', help: 'trace on|off [exec|int|pf|io|tlb|pages]...: one line per event while the machine runs.', run: traceCommand },
-  { name: 'list', aliases: ['l'], help: 'list [LOC]: ten source lines around LOC.', run: list },
+  { name: 'list', aliases: ['l'], help: 'list [LOC | FIRST,LAST | FIRST, | ,LAST | -]: ten source lines around LOC; alone: the next ten; -: the ten before.', run: list },
   { name: 'info', aliases: ['i'], help: 'info SUBCOMMAND: registers breakpoints watchpoints symbol address line frame stack args locals display tlb mem idt proc vm frames swap record.', run: async (s, a, ctx) => {
     const m = /^(\S+)\s*(.*)$/.exec(a.trim());
     if (!m) throw new DebugError('List of info subcommands: ' + INFO.map((c) => c.name).join(', ') + '.');
@@ -1438,7 +1441,7 @@ const COMMANDS: Command[] = [
   } },
   { name: 'source', help: 'source FILE: run the commands of FILE, one a line, each echoed after the prompt (as -x FILE; a mistake is one line and the file goes on).', run: sourceCommand },
   { name: 'whatis', help: 'whatis EXPR: the type of EXPR (the TypeScript subset\'s: u32, usize, bool, a function\'s signature).', run: (s, a) => whatis(s, a) },
-  { name: 'ptype', help: 'ptype EXPR: the type of EXPR, as whatis (toy86\'s values have no fields to expand).', run: (s, a) => whatis(s, a) },
+  { name: 'ptype', help: 'ptype EXPR: the type of EXPR, a class\'s fields spelt out.', run: (s, a) => whatis(s, a, true) },
   { name: 'echo', help: 'echo TEXT: print TEXT (C escapes; \\n for a newline).', run: (s, a) => echo(s, a) },
   { name: 'printf', help: 'printf "FORMAT", EXPR...: C\'s printf (d i u x X o c s p), as gdb\'s.', run: (s, a) => printfCommand(s, a) },
   { name: 'output', help: 'output EXPR: the value alone, with no newline and not in the value history.', run: (s, a) => {
@@ -1465,10 +1468,16 @@ function findCommand(word: string): Command {
 
 /** Runs one command line; errors become one line. Returns false when the session should end. */
 /** gdb's `whatis EXPR` (and `ptype`, the same for toy86's scalar values): `type = u32`. */
-function whatis(s: Session, args: string): void {
+function whatis(s: Session, args: string, expand = false): void {
   const a = args.trim();
   if (!a) throw new DebugError('Argument required (expression to compute).');
   const v = s.eval(a);
+  const layout = expand && v.type.struct ? s.structLayout(v.type.struct) : null;
+  if (layout) {
+    // ptype of a class: its fields, as the TypeScript source declares them.
+    out(s, `type = @unmanaged class ${layout.name} {\n${layout.fields.map((f) => `    ${f.name}: ${f.type};`).join('\n')}\n}`);
+    return;
+  }
   out(s, `type = ${v.type.kind === 'code' && v.code ? v.code : typeName(v.type)}`);
 }
 
