@@ -86,7 +86,7 @@ export function trap(tfp: usize): void {
   } else if (n == T_IRQ0 + IRQ_DISK) {
     diskintr();
     outb(PIC_CMD, 0x20);
-  } else if (n == T_PGFLT && pagefault(tf, user)) {
+  } else if (n == T_PGFLT && handlePageFault(tf, user)) {
     // served
   } else if (user) {
     userfault(tf);
@@ -107,7 +107,7 @@ export function trap(tfp: usize): void {
  * when it is at most 64 KiB below ESP (room for a large frame) — or comes from the kernel, which
  * has checked the range it touches (docs/kernel.md). Anything else is the process's fault.
  */
-function pagefault(tf: TrapFrame, user: bool): bool {
+function handlePageFault(tf: TrapFrame, user: bool): bool {
   const va = rcr2();
   if (current_pid() == 0 || va >= KERNBASE) return false;
   const p = myproc();

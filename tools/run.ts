@@ -2,12 +2,27 @@
 // executable), makes a fresh disk holding it as /bin/NAME beside the standard userland, boots
 // with init=/bin/NAME and its arguments, and exits with its status (128 + signal if killed).
 
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, basename } from 'node:path';
+import { join, basename, dirname, isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UserError, readInput } from './boot.js';
 import { parseImage } from './mkdisk/fs.js';
 import { buildImage } from './mkdisk/build.js';
+
+declare const TOY86_ROOT: string | undefined;
+const ROOT = typeof TOY86_ROOT === 'string' ? TOY86_ROOT : join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The program's file: PROGRAM as given, or, when there is no such file, the userland's own of
+ * that name (`demos/cow.ts` is userland/demos/cow.ts, `bin/ls.ts` userland/bin/ls.ts), so the
+ * bundled programs run from anywhere.
+ */
+export function resolveProgram(program: string): string {
+  if (existsSync(program) || isAbsolute(program)) return program;
+  const bundled = join(ROOT, 'userland', program);
+  return existsSync(bundled) ? bundled : program;
+}
 
 /** The program's executable image: built from a .ts or .s source, or read as it is (run and debug run). */
 export async function buildProgram(program: string): Promise<Uint8Array> {

@@ -218,6 +218,16 @@ describe('toy86 boot --kernel', () => {
     expect(unknown.err).not.toMatch(/\n\s+at /);
   });
 
+  it('runs the bundled programs by their userland path from any folder (run demos/zero-fill.ts)', () => {
+    const r = toy86(['run', 'demos/zero-fill.ts']);   // dir has no demos/: userland/demos/zero-fill.ts
+    expect(r.out).toContain('zero-fill: 64 pages read as zero');
+    expect(r.code).toBe(0);
+    const none = toy86(['run', 'demos/no-such-demo.ts']);
+    expect(none.code).toBe(1);
+    expect(none.err.trim().split('\n')).toHaveLength(1);
+    expect(none.err).toMatch(/demos\/no-such-demo\.ts/);
+  }, 120_000);
+
   it('answers --help', () => {
     const r = toy86(['--help']);
     expect(r.code).toBe(0);

@@ -372,8 +372,8 @@ describe('toy86 debug: the fields of @unmanaged classes, and C\'s pointer arithm
   it('tf.err, tf->eip, *tf, (TrapFrame *) ADDR, changetype<TrapFrame>(ADDR), p.pid; assignable; mistakes one line', async () => {
     const d = start(cow);
     const s = d.session;
-    const t1 = await d.run(['break pagefault', 'continue']);
-    const tfAddr = parseInt(/pagefault \(tf=(0x[0-9a-f]+)/.exec(t1)![1], 16);
+    const t1 = await d.run(['break handlePageFault', 'continue']);
+    const tfAddr = parseInt(/handlePageFault \(tf=(0x[0-9a-f]+)/.exec(t1)![1], 16);
     const words = Array.from({ length: 15 }, (_, i) => s.m.readPhys32((tfAddr - 0xc0000000 + 4 * i) >>> 0) >>> 0);
     const word = (i: number) => words[i];
     const t2 = await d.run([

@@ -41,7 +41,7 @@ describe('toy86 debug: the kernel', () => {
       'print freecount',
       'print &freecount',
       'print procs',
-      'print pagefault',
+      'print handlePageFault',
       "print 'swap.ts'::nslots",
       'print proc.ts::nslots',
       'print ($cr2 >> 22) & 0x3ff',
@@ -60,11 +60,11 @@ describe('toy86 debug: the kernel', () => {
       "x/s 'trap.ts'::__str3",
       'info symbol $pc',
       'info symbol &freecount',
-      'info address pagefault',
+      'info address handlePageFault',
       'info address freecount',
       'info line',
-      'disassemble/r pagefault,+9',
-      'disassemble pagefault 3',
+      'disassemble/r handlePageFault,+9',
+      'disassemble handlePageFault 3',
       'list',
       'continue',
       'finish',
@@ -75,20 +75,20 @@ describe('toy86 debug: the kernel', () => {
     ]);
     expectGolden('kernel-breakpoints', t, fingerprint(cow));
     const o = outputs(t);
-    // The breakpoint is where the line's code starts, after pagefault's prologue.
-    const pf = sym('pagefault');
+    // The breakpoint is where the line's code starts, after handlePageFault's prologue.
+    const pf = sym('handlePageFault');
     const at = kernel.addressesOfLine('kernel/trap.ts', line)!.addr;
     expect(at).toBeGreaterThan(pf.addr);
     expect(o[0].out).toBe(`Breakpoint 1 at 0x${at.toString(16)}: file kernel/trap.ts, line ${line}.\n`);
-    expect(o[3].out).toMatch(new RegExp(`\\nBreakpoint 1, pagefault \\(tf=0x[0-9a-f]+, user=(true|false)\\) at kernel/trap.ts:${line}\\n${line}\\t  const va = rcr2\\(\\);\\n$`));
+    expect(o[3].out).toMatch(new RegExp(`\\nBreakpoint 1, handlePageFault \\(tf=0x[0-9a-f]+, user=(true|false)\\) at kernel/trap.ts:${line}\\n${line}\\t  const va = rcr2\\(\\);\\n$`));
     expect(d.session.m.cpu.eip >>> 0).not.toBe(0); // moved on by the later commands
     // The backtrace goes through the trap stub into the code that faulted.
-    expect(o[4].out).toMatch(/^#0  pagefault \(.*\n#1  0x[0-9a-f]{8} in trap \(tfp=0x[0-9a-f]+\) at kernel\/trap.ts:\d+\n#2  0x[0-9a-f]{8} in alltraps \(\) at kernel\/trapasm.s:\d+\n#3  <page fault \(#PF\), error 0x[0-9a-f]+, from CPL [03]>\n/);
+    expect(o[4].out).toMatch(/^#0  handlePageFault \(.*\n#1  0x[0-9a-f]{8} in trap \(tfp=0x[0-9a-f]+\) at kernel\/trap.ts:\d+\n#2  0x[0-9a-f]{8} in alltraps \(\) at kernel\/trapasm.s:\d+\n#3  <page fault \(#PF\), error 0x[0-9a-f]+, from CPL [03]>\n/);
     expect(o.find((x) => x.cmd === 'print &freecount')!.out).toBe(`$7 = (u32 *) 0x${sym('freecount').addr.toString(16)} <freecount>\n`);
     expect(o.find((x) => x.cmd === 'print $x + 1')!.out).toBe('$15 = 42\n');
     expect(o.find((x) => x.cmd === 'print/t 10')!.out).toBe('$13 = 1010\n');
     expect(o.find((x) => x.cmd === "x/s 'trap.ts'::__str3")!.out).toMatch(/^0x[0-9a-f]+ <__str3>:\t"[^"]*"\n$/);
-    expect(o.find((x) => x.cmd === 'finish')!.out).toMatch(/^Run till exit from #0  pagein \(.*\n(0x[0-9a-f]{8} in )?pagefault \(.*\nValue returned is \$\d+ = -?\d+\n$/s);
+    expect(o.find((x) => x.cmd === 'finish')!.out).toMatch(/^Run till exit from #0  pagein \(.*\n(0x[0-9a-f]{8} in )?handlePageFault \(.*\nValue returned is \$\d+ = -?\d+\n$/s);
     d.close();
   });
 

@@ -49,9 +49,9 @@ describe('toy86 debug: frames', () => {
     expect(o[3].out.split('\n')[0]).toBe(bt[1]);
     const line = lineOf('kernel/trap.ts', 'const c = cowfault(');
     expect(o[3].out.split('\n')[1]).toBe(`${line}\t    const c = cowfault(p.pgdir, va, p.pid);`);
-    const pc1 = /^#1  (0x[0-9a-f]{8}) in pagefault/.exec(bt[1])![1];
-    expect(o[4].out).toBe(`$1 = (void (*)()) ${pc1.replace(/^0x0*/, '0x')} <pagefault+${parseInt(pc1, 16) - kernel.lookup('pagefault')[0].addr}>\n`);
-    expect(o[5].out).toMatch(/^Stack level 1, frame at 0x[0-9a-f]+:\n eip = 0x[0-9a-f]+ in pagefault \(kernel\/trap.ts:\d+\); saved eip = 0x[0-9a-f]+\n/);
+    const pc1 = /^#1  (0x[0-9a-f]{8}) in handlePageFault/.exec(bt[1])![1];
+    expect(o[4].out).toBe(`$1 = (void (*)()) ${pc1.replace(/^0x0*/, '0x')} <handlePageFault+${parseInt(pc1, 16) - kernel.lookup('handlePageFault')[0].addr}>\n`);
+    expect(o[5].out).toMatch(/^Stack level 1, frame at 0x[0-9a-f]+:\n eip = 0x[0-9a-f]+ in handlePageFault \(kernel\/trap.ts:\d+\); saved eip = 0x[0-9a-f]+\n/);
     expect(o[6].out.split('\n')[0]).toBe(bt[2]);
     expect(o[7].out).toBe(bt[4] + '\n');                     // up 2: the trap's pseudo-frame
     expect(o[8].out.split('\n')[0]).toBe(bt[5]);              // main
@@ -139,8 +139,8 @@ describe('toy86 debug: until and advance', () => {
     // minflt returns before any cowfault: advance stops there, in main.
     expect(o[4].out).toMatch(/^0x[0-9a-f]{8} in main \(.*\) at userland\/demos\/cow.ts:\d+\n/);
     expect(o[5].out).toMatch(/^cowfault \(pd=0x[0-9a-f]+, va=0x[0-9a-f]+, pid=\d+\) at kernel\/vm.ts:\d+\n/);
-    // kmain never runs again: advance stops when cowfault returns, in pagefault.
-    expect(o[6].out).toMatch(/^0x[0-9a-f]{8} in pagefault \(.*\) at kernel\/trap.ts:\d+\n/);
+    // kmain never runs again: advance stops when cowfault returns, in handlePageFault.
+    expect(o[6].out).toMatch(/^0x[0-9a-f]{8} in handlePageFault \(.*\) at kernel\/trap.ts:\d+\n/);
     d.close();
   });
 });
@@ -282,8 +282,8 @@ describe('toy86 debug: reverse-step, reverse-next, reverse-nexti, reverse-finish
     const s = d.session;
     const t1 = await d.run(['tbreak cowfault', 'continue', 'reverse-next']);
     const o = outputs(t1);
-    // Back to the call in pagefault (in the middle of its line), as reverse-finish goes.
-    expect(o[2].out).toMatch(/^0x[0-9a-f]{8} in pagefault \(.*\) at kernel\/trap.ts:\d+\n\d+\t    const c = cowfault\(p.pgdir, va, p.pid\);\n$/);
+    // Back to the call in handlePageFault (in the middle of its line), as reverse-finish goes.
+    expect(o[2].out).toMatch(/^0x[0-9a-f]{8} in handlePageFault \(.*\) at kernel\/trap.ts:\d+\n\d+\t    const c = cowfault\(p.pgdir, va, p.pid\);\n$/);
     expect(s.decodeAt(s.m.cpu.eip >>> 0)?.form.mnemonic).toBe('call');
     const t2 = await d.run(['stepi', 'next', 'next', 'reverse-next']);
     const o2 = outputs(t2);
@@ -297,7 +297,7 @@ describe('toy86 debug: reverse-step, reverse-next, reverse-nexti, reverse-finish
     const s = d.session;
     const t1 = await d.run(['tbreak cowfault', 'continue', 'stepi 40', 'reverse-finish']);
     const o1 = outputs(t1);
-    expect(o1[3].out).toMatch(/^Run back to call of #0  (0x[0-9a-f]{8} in )?cowfault \(.*\) at kernel\/vm.ts:\d+\n0x[0-9a-f]{8} in pagefault \(.*\) at kernel\/trap.ts:\d+\n\d+\t    const c = cowfault\(p.pgdir, va, p.pid\);\n$/);
+    expect(o1[3].out).toMatch(/^Run back to call of #0  (0x[0-9a-f]{8} in )?cowfault \(.*\) at kernel\/vm.ts:\d+\n0x[0-9a-f]{8} in handlePageFault \(.*\) at kernel\/trap.ts:\d+\n\d+\t    const c = cowfault\(p.pgdir, va, p.pid\);\n$/);
     const call = s.m.cpu.eip >>> 0;
     const d0 = s.decodeAt(call)!;
     expect(d0.form.mnemonic).toBe('call');

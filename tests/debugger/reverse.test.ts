@@ -46,7 +46,7 @@ describe('reverse execution', () => {
     const d = start(cow, { snapshotInterval: 50_000 });
     const s = d.session;
     const forward: { out: string; st: ReturnType<typeof state> }[] = [];
-    await d.run(['break pagefault', 'catch fault pf']);
+    await d.run(['break handlePageFault', 'catch fault pf']);
     for (let i = 0; i < 5; i++) {
       const out = outputs(await d.run(['continue']))[0].out;
       forward.push({ out: out.slice(out.indexOf('\n\n')), st: state(s) });

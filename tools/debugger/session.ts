@@ -326,7 +326,7 @@ export class Session implements Inspector {
     return f && f.sectionAt(a) ? f : null;
   }
 
-  /** `<pagefault+18>` (gdb's decimal offsets), or ''. */
+  /** `<handlePageFault+18>` (gdb's decimal offsets), or ''. */
   angle(addr: number): string {
     const p = this.programFor(addr);
     const s = p?.symbolAt(addr);
@@ -337,7 +337,7 @@ export class Session implements Inspector {
     return `<${s.name}${off ? `+${off}` : ''}${row ? ` at ${row.file}:${row.line}` : ''}>`;
   }
 
-  /** gdb's `set print symbol-filename`: `<pagefault+18 at kernel/trap.ts:111>`. */
+  /** gdb's `set print symbol-filename`: `<handlePageFault+18 at kernel/trap.ts:111>`. */
   symbolFilename = false;
 
   /** A symbol by name: the kernel's, then the focus program's, then the one program that has it. */
@@ -1190,7 +1190,7 @@ export class Session implements Inspector {
 
   // ---- describing where the machine is --------------------------------------------------------
 
-  /** The frame line: `pagefault (tf=0x..., user=true) at kernel/trap.ts:111`. */
+  /** The frame line: `handlePageFault (tf=0x..., user=true) at kernel/trap.ts:111`. */
   frameText(fr: Frame, withAddress: 'auto' | 'always' | 'never' = 'auto'): string {
     if (fr.trap) return trapText(fr.trap);
     const name = fr.func ? fr.func.name : '??';

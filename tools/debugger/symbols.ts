@@ -433,7 +433,7 @@ export class Program {
   }
 }
 
-/** Assembler-local labels (`pagefault.L28`, `kinit.L3_c`) are not symbols a person names. */
+/** Assembler-local labels (`handlePageFault.L28`, `kinit.L3_c`) are not symbols a person names. */
 function isLabel(name: string): boolean {
   return /\.L\d/.test(name);
 }
