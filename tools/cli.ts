@@ -52,8 +52,10 @@ async function guarded(name: string, body: () => Promise<number>): Promise<void>
  */
 export function internalError(name: string, e: unknown): void {
   const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-  process.stderr.write(`toy86${name ? ' ' + name : ''}: internal error: ${msg} (a bug in toy86; TOY86_DEBUG=1 shows where)\n`);
-  if (process.env.TOY86_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  try {
+    process.stderr.write(`toy86${name ? ' ' + name : ''}: internal error: ${msg} (a bug in toy86; TOY86_DEBUG=1 shows where)\n`);
+    if (process.env.TOY86_DEBUG && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  } catch { /* stderr is gone: the exit code still says it */ }
   process.exitCode = 70;
 }
 
@@ -104,7 +106,13 @@ class UsageError extends Error {}
 export async function main(argv: string[]): Promise<void> {
   // Errors outside a command's own flow (an event handler, a stream) end the process the same way.
   const command = argv.find((a) => !a.startsWith('-')) ?? '';
-  const fatal = (e: unknown) => { internalError(command, e); process.exit(70); };
+  const fatal = (e: unknown) => {
+    // A reader that went away (`toy86 ... | head`, a closed stderr) is no bug: end quietly.
+    const code = (e as { code?: unknown } | null)?.code;
+    if (code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED') process.exit(process.exitCode ?? 0);
+    internalError(command, e);
+    process.exit(70);
+  };
   process.on('uncaughtException', fatal);
   process.on('unhandledRejection', fatal);
   const cli = yargs(argv)
