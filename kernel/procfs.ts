@@ -2,7 +2,7 @@
 // Linux's formats where Linux has them. The text is made into a page of its own at open time and
 // read from there, so a reader sees one consistent picture.
 //
-//   /proc/meminfo          MemTotal, MemFree, SwapTotal, SwapFree (kB)
+//   /proc/meminfo          MemTotal, MemFree, SwapTotal, SwapFree (kB); Active, Inactive with lru2
 //   /proc/vmstat           pgfault, pgmajfault, pswpin, pswpout, pgevict, pgscan_direct,
 //                          pgsteal_direct, tlbflush, cowfault
 //   /proc/PID/maps         the process's regions, as Linux's maps
@@ -17,7 +17,7 @@ import { format, type Arg } from '../userland/lib/fmt';
 import { NPROC, Proc, proc, myproc, findproc, regions, procname, sleep, wakeup, UNUSED, SLEEPING, ZOMBIE } from './proc';
 import { ipath } from './fs';
 import { NREGION, Region, PROT_READ, PROT_WRITE, PROT_EXEC, REGION_HEAP, REGION_STACK, REGION_MMAP, minflt_total, majflt_total, tlbflushes, cowfaults } from './vm';
-import { swaptotal, swapfree, pswpin, pswpout, evictions, pgscan } from './swap';
+import { swaptotal, swapfree, pswpin, pswpout, evictions, pgscan, policy, POLICY_LRU2, lrucount, LRU_ACTIVE, LRU_INACTIVE } from './swap';
 
 /** The page being written, and how much of it is used. */
 let out: usize = 0;
@@ -130,6 +130,8 @@ function procgen_locked(path: usize, isdir: usize): usize {
   if (word(path, i, "meminfo")) {
     pf("MemTotal:   %8u kB\nMemFree:    %8u kB\n", nframes * 4, freecount * 4);
     pf("SwapTotal:  %8u kB\nSwapFree:   %8u kB\n", swaptotal() * 4, swapfree() * 4);
+    // vm.policy=lru2 keeps Linux's two lists: their sizes, as Linux's meminfo gives them.
+    if (policy == POLICY_LRU2) pf("Active:     %8u kB\nInactive:   %8u kB\n", lrucount(LRU_ACTIVE) * 4, lrucount(LRU_INACTIVE) * 4);
     return finish(pa);
   }
   if (word(path, i, "vmstat")) {

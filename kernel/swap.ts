@@ -9,9 +9,10 @@
 // Policies (the kernel command line `vm.policy=`): `clock` (the default: second chance on the A
 // bit), `fifo` (the oldest page in memory, A bit ignored), `aging` (an 8-bit age per frame,
 // shifted right with the A bit in at each sweep: the page least used lately goes) and `lru2`
-// (two lists as Linux's: new pages enter the inactive list, a page found referenced at its tail
-// is promoted to the active list on its second use, the active list's tail ages into the
-// inactive list whenever that is short; the victim is the inactive list's unused tail).
+// (two lists as Linux's: new pages enter the inactive list, a page found used at its tail — the
+// access that faulted it in not counted — is promoted to the active list, the active list's
+// unused tail ages into the inactive list whenever that is short; the victim is the inactive
+// list's unused tail).
 
 import { KERNBASE, PGSIZE, PTE_P, PTE_A, PTE_D } from './memlayout';
 import { frame, nframes, freecount, kalloc, kunref, FRAME_USER, FRAME_KERNEL } from './kalloc';
@@ -287,14 +288,20 @@ function evictone(): i32 {
 
 /**
  * A fault on a swapped page: read back into a new frame and mapped with the region's rights.
- * Returns 1 (major fault), or -1 when there is no frame, or -2 after a disk error.
+ * Returns 1 (major fault), 0 when the page is in memory again without a read (its write to swap
+ * failed while the fault waited), -1 when there is no frame, or -2 after a disk error.
  */
 export function swapin(p: Proc, pte: usize, va: usize, perm: u32, pa: usize): i32 {
   let e = load<u32>(pte);
-  const slot = (e >>> 12) - 1;
-  while (writing == slot + 1) sleep(writechan);
-  e = load<u32>(pte);
-  if ((e & PTE_SWAP) == 0) return 0; // someone else brought it back meanwhile
+  let slot = (e >>> 12) - 1;
+  // Its write to the slot is under way: wait. Meanwhile the write may fail (the page is mapped
+  // again as it was) or the page go to another slot: look again.
+  while (writing == slot + 1) {
+    sleep(writechan);
+    e = load<u32>(pte);
+    if ((e & PTE_SWAP) == 0) return 0; // back in memory: the access is retried
+    slot = (e >>> 12) - 1;
+  }
   if (diskrw(swapStart() + slot * 8, 8, KERNBASE + pa, false) != 0) return -2;
   // Dirty: its contents are not the file's (were they, the page would have been dropped, not
   // swapped) — a later eviction must write it again, not drop it.
@@ -308,7 +315,7 @@ export function swapin(p: Proc, pte: usize, va: usize, perm: u32, pa: usize): i3
 let stamps: u32 = 0;
 export function stamp(pa: usize): void {
   if (policy == POLICY_CLOCK) return; // CLOCK needs no stamp
-  if (policy == POLICY_LRU2) { lrupush(pa >>> 12, LRU_INACTIVE); return; }
+  if (policy == POLICY_LRU2) { lrupush(pa >>> 12, LRU_INACTIVE); lrunew(pa >>> 12); return; }
   const f = frame(pa);
   stamps++;
   f.flags = (f.flags & 0xff) | ((policy == POLICY_AGING ? 0x80 : stamps & 0xffffff) << 8);
@@ -320,23 +327,23 @@ export function stamp(pa: usize): void {
 // recently added) to its tail:
 //   inactive  pages not known to be in use: a new page enters here (at the head); the victim is
 //             taken from the tail — unless its A bit (in any mapping) shows it was used on its
-//             way down, in which case it goes round once more (the first time) or is promoted
-//             to the active list (the second);
-//   active    pages seen used twice on the inactive list (a new page's first use is the access
-//             that faulted it in: its first A bit seen earns one more trip down the list).
-// Whenever the inactive list holds less than an eighth of the pages, the active list's tail is
-// aged into the inactive list's head with its A bits cleared (Linux's shrink_active_list): a
-// page still in use is referenced again before it reaches the inactive tail and comes back; a
-// page that is not goes. A frame that cannot be a victim now (pinned, or not mapped) moves to
-// the head of its list; so does one whose write to swap failed. A freed frame leaves its list
-// (kfree calls lruforget).
+//             way down, in which case it is promoted to the active list. The access that faulted
+//             a page in does not count: its A bit is cleared once a few more pages have come in
+//             (lrunew), so a page used only once never gets further;
+//   active    pages used on the inactive list. Whenever the inactive list holds less than an
+//             eighth of the pages, the active list's tail is looked at: used since it was last
+//             looked at (its A bit), it goes round the active list again; if not, it ages into
+//             the inactive list's head (Linux's shrink_active_list), where one use on its way down
+//             brings it back and none lets it go. A bits are cleared as they are read.
+// A frame that cannot be a victim now (pinned, or not mapped) moves to the head of its list; so
+// does one whose write to swap failed. A freed frame leaves its list (kfree calls lruforget).
 //
-// Which list a frame is on: bits 8–9 of its flags (0: none); bit 10: seen used once. The links: 8 bytes a frame (the
+// Which list a frame is on: bits 8–9 of its flags (0: none). The links: 8 bytes a frame (the
 // previous and the next frame on the list, each + 1; 0: none), taken at boot from the first free
 // frames (nframes / 512 of them, rounded up) only when vm.policy=lru2.
 
-const LRU_INACTIVE: u32 = 1;
-const LRU_ACTIVE: u32 = 2;
+export const LRU_INACTIVE: u32 = 1;
+export const LRU_ACTIVE: u32 = 2;
 /** The links (a kernel virtual address; 0 unless the policy is lru2). */
 let lrulinks: usize = 0;
 /** Per list (indexed by LRU_INACTIVE, LRU_ACTIVE): head + 1, tail + 1, length. */
@@ -398,15 +405,39 @@ export function lruforget(pa: usize): void {
   if (lrulinks != 0) lruunlink(pa >>> 12);
 }
 
-/** lru2: a frame on the inactive list that was seen used once already (flags bit 10). */
-const FRAME_LRUREF: u32 = 0x400;
-
 /**
  * The inactive list is short when it holds less than 1/INACTIVE_SHARE of the frames on the lists
  * (Linux keeps it at 1/(1 + sqrt(10 × GiB)) of the anonymous pages, and half below 1 GiB; 1/8
  * measured best here: tools/bench, docs/kernel.md).
  */
 const INACTIVE_SHARE: u32 = 8;
+
+/**
+ * The pages that came in last (frame number + 1, and the page's process and address, so that a
+ * frame freed and reused meanwhile is not mistaken for it), a ring of NEWRING. The access that
+ * faulted a page in sets its A bit; by the time NEWRING more pages have come in that access has
+ * long been made, and lrunew clears the bit: an A bit seen at the inactive list's tail is then a
+ * use after the fault. (A page still being read in when its turn comes is not mapped yet and is
+ * passed over: its faulting access will count as a use.)
+ */
+const NEWRING: u32 = 4;
+const newframe = memory.data(4 * 4, 4);
+const newpid = memory.data(4 * 4, 4);
+const newva = memory.data(4 * 4, 4);
+let newat: u32 = 0;
+
+function lrunew(n: u32): void {
+  const old = load<u32>(newframe, newat * 4);
+  if (old != 0) {
+    const f = frame((old - 1) << 12);
+    if ((f.flags & FRAME_USER) != 0 && f.pid == load<i32>(newpid, newat * 4) && f.va == load<usize>(newva, newat * 4) && mappings(old - 1)) anybit(PTE_A, true);
+  }
+  const f = frame(n << 12);
+  store<u32>(newframe, n + 1, newat * 4);
+  store<i32>(newpid, f.pid, newat * 4);
+  store<usize>(newva, f.va, newat * 4);
+  newat = (newat + 1) % NEWRING;
+}
 
 /** lru2's victim: a frame number, or -1 when no page can go. */
 function lru2victim(): i32 {
@@ -416,12 +447,12 @@ function lru2victim(): i32 {
     const atail = load<u32>(lrutail, LRU_ACTIVE * 4);
     const ni = lrucount(LRU_INACTIVE);
     if (atail != 0 && ni * INACTIVE_SHARE < ni + lrucount(LRU_ACTIVE)) {
-      // The inactive list is short: the active list's tail ages into it, its A bits cleared.
-      // It was used twice: one more use on the inactive list brings it back.
+      // The inactive list is short: the active list's tail ages into it, its A bits cleared —
+      // unless it was used on its way down the active list: then it goes round again. A page
+      // aged is one more use on the inactive list from coming back.
       const a = atail - 1;
-      if (mappings(a)) anybit(PTE_A, true);
+      if (mappings(a) && anybit(PTE_A, true)) { lrumove(a, LRU_ACTIVE); continue; }
       lrumove(a, LRU_INACTIVE);
-      frame(a << 12).flags |= FRAME_LRUREF;
       continue;
     }
     const itail = load<u32>(lrutail, LRU_INACTIVE * 4);
@@ -429,12 +460,9 @@ function lru2victim(): i32 {
     const n = itail - 1;
     // Pinned, or not mapped: not now.
     if (!mappings(n)) { lrumove(n, LRU_INACTIVE); continue; }
-    const f = frame(n << 12);
     if (anybit(PTE_A, true)) {
-      // Used on its way down the list. The first use seen (for a new page, the access that
-      // faulted it in) earns it one more trip; the second promotes it.
-      if ((f.flags & FRAME_LRUREF) != 0) { lrumove(n, LRU_ACTIVE); f.flags &= ~FRAME_LRUREF; }
-      else { lrumove(n, LRU_INACTIVE); f.flags |= FRAME_LRUREF; }
+      // Used on its way down the list (not counting the access that faulted it in: lrunew).
+      lrumove(n, LRU_ACTIVE);
       continue;
     }
     return <i32>n;

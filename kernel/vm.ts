@@ -182,6 +182,7 @@ export function pagein(pd: usize, r: Region, va: usize, pid: i32): i32 {
     const got = swapin(changetype<Proc>(0), pte, page, perm, spa);
     if (got <= 0) kfree(spa);
     if (got < 0) return got;
+    if (got == 0) { minflt_total++; return 0; } // in memory again: nothing was read
     majflt_total++;
     return 1;
   }

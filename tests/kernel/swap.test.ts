@@ -64,6 +64,22 @@ describe('swapping', () => {
     expect(counts.lru2.pgmajfault, JSON.stringify(counts)).toBeLessThan(counts.fifo.pgmajfault);
   });
 
+  it('lru2 on 4 MiB: on a hot set of 1.6 MiB in 8 MiB, fewer major faults than CLOCK and FIFO; /proc/meminfo shows its two lists', () => {
+    const counts: Record<string, number> = {};
+    for (const policy of ['clock', 'fifo', 'lru2']) {
+      const out = shell(['pagetest hot 8192 3', 'cat /proc/vmstat', 'cat /proc/meminfo'], policy, 4 << 20);
+      expect(out, policy).toContain('pagetest: ok\n');
+      counts[policy] = vmstat(out).pgmajfault;
+      // Linux's Active and Inactive lines, with the two lists only.
+      const m = /MemTotal: +(\d+) kB\nMemFree: +(\d+) kB\n(?:.*\n){2}(?:Active: +(\d+) kB\nInactive: +(\d+) kB\n)?/.exec(out);
+      expect(m, out).not.toBeNull();
+      if (policy === 'lru2') expect(Number(m![3]) + Number(m![4])).toBeLessThanOrEqual(Number(m![1]) - Number(m![2]));
+      else expect(m![3]).toBeUndefined();
+    }
+    expect(counts.lru2, JSON.stringify(counts)).toBeLessThan(counts.clock);
+    expect(counts.lru2, JSON.stringify(counts)).toBeLessThan(counts.fifo);
+  });
+
   it('lru2: copy-on-write and swap together, and a program four times the size of RAM', () => {
     const out = shell(['/demos/cow', 'pagetest loop 4096 2', 'pagetest random 3072 2', 'hog 8192', 'cat /proc/vmstat'], 'lru2');
     expect(out).toContain('policy lru2');
