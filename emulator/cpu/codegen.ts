@@ -120,6 +120,9 @@ function genForm(form: Form, mode: Mode): string {
   // The hot loop keeps the program counter as an index into memory, pc, with eip = pc - fbase;
   // the side functions keep eip itself.
   const next = mode === 'hot' ? `((pc + ${len} - fbase) | 0)` : `((eip + ${len}) | 0)`;
+  // This instruction's EIP: the slow path stores it (off the fast path, so it costs nothing
+  // there), so that a TLB fill or eviction it causes can name its instruction (--trace tlb).
+  const here = mode === 'hot' ? '((pc - fbase) | 0)' : 'eip';
 
   // Memory access primitives. A translation yields an index into memory: the RAM location, or
   // (for accesses that cross a page or leave RAM) a scratch slot holding the bytes read.
@@ -129,7 +132,7 @@ function genForm(form: Form, mode: Mode): string {
   const xlate = (addr: string, bytes: number, write: boolean, pvar: string) =>
     `t = (${addr} >>> 12) & ${SOFT_TLB_SIZE - 1}; ` +
     `if (${write ? 'TW' : 'TR'}[t] === (${addr} & -4096) && (${addr} & 4095) <= ${4096 - bytes}) { ${pvar} = (${addr} + TA[t]) | 0; TU[t] = tb + n; ${hit} } ` +
-    `else { F[${S.NNOW}] = n; ${pvar} = cpu.xslow(${addr}, ${bytes}, ${write ? 1 : 0}, ${slot(pvar)}); ${afterSlow} if (${pvar} < 0) ${exc} }`;
+    `else { F[${S.NNOW}] = n; F[${S.EIP}] = ${here}; ${pvar} = cpu.xslow(${addr}, ${bytes}, ${write ? 1 : 0}, ${slot(pvar)}); ${afterSlow} if (${pvar} < 0) ${exc} }`;
   const load = (pvar: string, _addr: string, size: number) => physLoad(pvar, size);
   const store = (pvar: string, addr: string, size: number, v: string) =>
     `if (${pvar} < RS) { ${physStore(pvar, size, v)} } else cpu.wslow(${addr}, ${size >> 3}, ${v});`;

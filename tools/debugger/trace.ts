@@ -24,8 +24,8 @@
 //          (address, <symbol+offset>, disassembly).
 //   tlb    fills (a page walk that loaded an entry, with its frame and rights), evictions (a
 //          full set made room), flushes (CR3 loads: non-global entries; `flush all`: every
-//          entry) and INVLPG; a flush or INVLPG with its instruction (a fill's or eviction's
-//          instruction is the one at its count: the fast path does not keep its address).
+//          entry) and INVLPG, each with its instruction (for a fill or an eviction, the one
+//          whose access or fetch missed: the interpreter's slow path stores its EIP).
 //   pages  the page-reference recorder for `toy86 vmlab` (below).
 //
 // Only the hooks a kind needs are installed, and only while tracing: with no trace on, the
@@ -474,12 +474,10 @@ export function startTrace(machine: Machine, kinds: string[], write: (line: stri
           text = `fill ${hex(page, 8)} -> ${hex(mmu.tlbFrame[i], 8)} ${f & 1 ? 'user' : 'kernel'} ${f & 2 ? 'rw' : 'ro'}${f & 4 ? ' dirty' : ''}${f & 8 ? ' global' : ''}${f & 16 ? ' 4M' : ''}`;
         } else text = `fill ${hex(page, 8)}`;
       } else text = `${what} ${hex(page, 8)}`;
-      // A flush or an INVLPG names its instruction (MOV to CR0/CR3/CR4, INVLPG: instructions the
-      // interpreter runs out of line, with EIP in the state). A fill or an eviction does not: the
-      // fast path walks for an access without storing the instruction's EIP (storing it would
-      // cost every instruction), so the count alone names it (an exec trace shows it).
-      const by = what === 'flush' || what === 'invlpg' ? ` eip=${insn(st[S.EIP] >>> 0)}` : '';
-      write(`${now()} tlb cpl=${st[S.CPL]} ${text}${by}`);
+      // Every TLB event names its instruction: a flush or an INVLPG (MOV to CR0/CR3/CR4, INVLPG)
+      // runs out of line with EIP in the state, and the interpreter's slow path, where a fill or
+      // an eviction happens, stores the EIP of the instruction whose access (or fetch) missed.
+      write(`${now()} tlb cpl=${st[S.CPL]} ${text} eip=${insn(st[S.EIP] >>> 0)}`);
     };
     h.mmu.add(ev);
     undo.push(() => h.mmu.remove(ev));
