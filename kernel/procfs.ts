@@ -183,6 +183,7 @@ function procgen_locked(path: usize, isdir: usize): usize {
 
 /** The bytes of a process's regions (its virtual size; the stack's region counts whole). */
 function vsize(p: Proc): u32 {
+  if (p.pgdir == 0) return 0; // a zombie: its memory is gone
   const rt = regions(p);
   let n: u32 = 0;
   for (let i: u32 = 0; i < NREGION; i++) {
