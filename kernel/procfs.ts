@@ -66,6 +66,7 @@ const snap = memory.data(16 * 32, 4);
 const pathbuf = memory.data(256, 4);
 
 function maps(p: Proc): void {
+  if (p.pgdir == 0) return; // a zombie: its memory is gone (Linux's maps is empty too)
   const rt = regions(p);
   for (let k: u32 = 0; k < NREGION * sizeof<Region>(); k += 4) store<u32>(snap, load<u32>(rt, k), k);
   // In order of address, as Linux lists them (regions never overlap).
