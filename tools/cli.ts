@@ -135,9 +135,11 @@ export async function main(argv: string[]): Promise<void> {
         .positional('program', { type: 'string', describe: 'a .ts or .s source, or an ELF executable' })
         .positional('args', { type: 'string', array: true, describe: 'its arguments (after --, arguments that start with -)' }),
       async (a) => guarded('run', async () => {
+        if (a.disk !== undefined) throw new UserError('run makes its own disk (the standard userland and the program): --disk is for boot', 2);
         const { runCommand, resolveProgram } = await import('./run.js');
         return runCommand({
           program: resolveProgram(a.program as string), args: [...((a.args as string[] | undefined) ?? []), ...a._.slice(1)].map(String),
+          swapBytes: a.swap !== undefined ? swapSize(a.swap) : undefined,
           boot: { mem: a.mem, append: a.append, maxInsns: a['max-insns'], tlb: a.tlb, tlbWays: a['tlb-ways'], debugcon: a.debugcon, diskLatency: a['disk-latency'], diskFail: a['disk-fail'], trace: a.trace, traceFile: a['trace-file'] },
         });
       }))
@@ -161,7 +163,7 @@ export async function main(argv: string[]): Promise<void> {
               if (!rest.length) throw new UserError('debug run: give the program', 2);
               if (a.kernel !== undefined || a.disk !== undefined) throw new UserError('debug run makes its own disk and uses the default kernel: --kernel and --disk are for debug boot', 2);
               const { resolveProgram } = await import('./run.js');
-              return runTarget({ ...flags, program: resolveProgram(rest[0]), args: rest.slice(1) });
+              return runTarget({ ...flags, program: resolveProgram(rest[0]), args: rest.slice(1), swap: a.swap !== undefined ? swapSize(a.swap) : undefined });
             }
             if (rest.length) throw new UserError(`debug boot takes no arguments (got '${rest[0]}')`, 2);
             if (a.swap !== undefined && (a.disk !== undefined || a.kernel !== undefined)) {

@@ -61,6 +61,8 @@ export interface RunOptions {
   args: string[];
   /** boot's machine flags (their --append goes before init=). */
   boot: Record<string, unknown>;
+  /** --swap: the swap area of the fresh disk, in bytes (default 32 MiB). */
+  swapBytes?: number;
 }
 
 export async function runCommand(o: RunOptions): Promise<number> {
@@ -90,7 +92,7 @@ async function runInner(o: RunOptions): Promise<number> {
   try {
     const diskPath = join(dir, 'disk.img');
     const { defaultKernel, defaultDisk } = await import('./images.js');
-    writeFileSync(diskPath, runDisk(readFileSync(await defaultDisk()), name, image));
+    writeFileSync(diskPath, runDisk(readFileSync(await defaultDisk()), name, image, o.swapBytes));
     const { boot } = await import('./boot.js');
     const append = [o.boot.append, `init=/bin/${name}`, ...(o.args.length ? ['--', ...o.args] : [])].filter(Boolean).join(' ');
     // --trace names the program's addresses with its own symbols.

@@ -222,6 +222,11 @@ describe('toy86 boot --kernel', () => {
     const r = toy86(['run', 'demos/zero-fill.ts']);   // dir has no demos/: userland/demos/zero-fill.ts
     expect(r.out).toContain('zero-fill: 64 pages read as zero');
     expect(r.code).toBe(0);
+    // Its machine flags: --swap sizes the fresh disk's swap area; --disk is boot's.
+    expect(toy86(['run', 'demos/zero-fill.ts', '--swap', '1M']).out).toContain('swap: 1024 KiB');
+    const disk = toy86(['run', 'demos/zero-fill.ts', '--disk', 'x.img']);
+    expect(disk.code).toBe(2);
+    expect(disk.err).toBe('toy86 run: run makes its own disk (the standard userland and the program): --disk is for boot\n');
     const none = toy86(['run', 'demos/no-such-demo.ts']);
     expect(none.code).toBe(1);
     expect(none.err.trim().split('\n')).toHaveLength(1);

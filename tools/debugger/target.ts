@@ -53,13 +53,13 @@ export async function bootTarget(f: MachineFlags & { kernel?: string; disk?: str
 }
 
 /** `toy86 debug run PROGRAM [ARGS]`: the program built, on a fresh disk, as init. */
-export async function runTarget(f: MachineFlags & { program: string; args: string[] }): Promise<DebugTarget> {
+export async function runTarget(f: MachineFlags & { program: string; args: string[]; swap?: number }): Promise<DebugTarget> {
   const name = programName(f.program);
   checkArgs(f.args);
   return asUserErrors(async () => {
     const { defaultKernel, defaultDisk } = await import('../images.js');
     const image = await buildProgram(f.program);
-    const disk = runDisk(readFileSync(await defaultDisk()), name, image);
+    const disk = runDisk(readFileSync(await defaultDisk()), name, image, f.swap);
     const kernelPath = await defaultKernel();
     const append = [f.append, `init=/bin/${name}`, ...(f.args.length ? ['--', ...f.args] : [])].filter(Boolean).join(' ');
     return { ...machineFields({ ...f, append }), kernel: readInput(kernelPath, 'kernel'), kernelPath, disk, program: name };
