@@ -60,6 +60,16 @@ describe('the statistics of a booted machine', () => {
     ]);
     // Every other fault of the session was served.
     expect(faults.filter((f) => f.outcome === 'served').length).toBeGreaterThan(10);
+    // The counters are /proc/vmstat's: read by cat in the guest, then sampled once cat is done
+    // (its own last faults and the shell's come after it read them: a few more, never fewer).
+    const vmstat = type('cat /proc/vmstat');
+    const later = sample().vm!;
+    for (const k of ['pgfault', 'pgmajfault', 'cowfault'] as const) {
+      const printed = Number(new RegExp(`^${k} (\\d+)`, 'm').exec(vmstat)![1]);
+      expect(later[k], k).toBeGreaterThanOrEqual(printed);
+      expect(later[k] - printed, k).toBeLessThan(40);
+    }
+    expect(later.cowfault).toBeGreaterThan(0);
   });
 });
 

@@ -161,10 +161,12 @@ export class StatsReporter {
     const d = m.disk.stats;
     // Exported (global) counters of vm.ts and swap.ts, as procfs.ts prints them in /proc/vmstat.
     const minflt = this.word('minflt_total'), majflt = this.word('majflt_total');
+    const cow = this.word('cowfaults') ?? 0;
     const vm = minflt === null || majflt === null ? null : {
-      pgfault: (minflt + majflt) >>> 0, pgmajfault: majflt,
+      // pgfault as /proc/vmstat has it: every fault served, copy-on-write ones included.
+      pgfault: (minflt + majflt + cow) >>> 0, pgmajfault: majflt,
       pswpin: this.word('pswpin') ?? 0, pswpout: this.word('pswpout') ?? 0,
-      pgevict: this.word('evictions') ?? 0, cowfault: this.word('cowfaults') ?? 0,
+      pgevict: this.word('evictions') ?? 0, cowfault: cow,
     };
     const slots = this.word('nslots', 'swap.ts'), free = this.word('slotsfree', 'swap.ts');
     const faults = trimFaults(this.settled);
