@@ -192,10 +192,10 @@ export async function main(argv: string[]): Promise<void> {
       (y) => y
         .positional('files', { type: 'string', array: true, describe: '.ts and .s sources, .o objects' })
         .option('o', { type: 'string', describe: 'output file' })
-        .option('kernel', { type: 'boolean', describe: 'kernel or bare-metal code: no user runtime; an assembly file defines _start' })
+        .option('kernel', { type: 'boolean', describe: 'kernel or bare-metal code: no user runtime; an assembly file defines _start (without it: linked with crt0 and the system-call stubs)' })
         .option('S', { type: 'boolean', describe: 'write the generated assembly instead' })
         .option('c', { type: 'boolean', describe: 'write a relocatable object instead of linking' })
-        .option('base', { type: 'string', describe: 'address of the first section (default 0x100000 with --kernel)' })
+        .option('base', { type: 'string', describe: 'address of the first section (default 0x08048000, 0x100000 with --kernel)' })
         .option('load-offset', { type: 'string', describe: 'physical address = virtual address - OFF (default 0)' }),
       async (a) => guarded('cc', async () => {
         if (!a.o) throw new UserError('give the output file with -o OUT', 2);

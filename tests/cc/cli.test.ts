@@ -1,7 +1,7 @@
 // `toy86 cc` from the user's side (SPEC §3.2, §3.3, §5): --help; -S writes assembly whose %line
 // directives name the TypeScript; -c writes an object that objdump reads and that cc and asm link;
 // a program compiled with --kernel and an assembly entry boots with `toy86 boot --kernel` and exits
-// with its main's result; without --kernel the missing user runtime is one line and exit code 2;
+// with its main's result; without --kernel the program is linked with the user runtime at 0x08048000;
 // a missing input is one line and exit code 1; objdump interleaves each function's instructions
 // with its TypeScript source lines. The command runs in a temporary folder holding prog.ts, so
 // that every message and line table names the file as the user typed it. The commands that do
@@ -204,11 +204,14 @@ describe('toy86 cc on the command line', () => {
     checkInterleaved(r.objdumpExe.stdout);
   });
 
-  it('without --kernel, the missing user runtime is one line and exit code 2', () => {
-    expect(r.noKernel.status).toBe(2);
+  it('without --kernel, the program is linked with the user runtime (the stubs; its own _start) at 0x08048000', () => {
+    expect(r.noKernel.status).toBe(0);
     expect(r.noKernel.stdout).toBe('');
-    expect(r.noKernel.stderr).toMatch(/^toy86 cc: [^\n]*user runtime[^\n]*--kernel[^\n]*\n$/);
-    expect(existsSync(join(dir, 'user.elf'))).toBe(false);
+    expect(r.noKernel.stderr).toBe('');
+    const elf = readElf(file('user.elf'));
+    expect(elf.type).toBe(2); // ET_EXEC
+    expect(elf.entry).toBeGreaterThanOrEqual(0x08048000);
+    expect(elf.entry).toBeLessThan(0x08050000);
   });
 
   it('a missing .ts input is one line and exit code 1', () => {

@@ -10,11 +10,13 @@ import { generate } from './gen.js';
 import { assemble, link, writeObject, readObject } from '../asm/index.js';
 import { emit, type Compiled } from './emit.js';
 import { ToolError } from '../asm/index.js';
+import { runtime } from '../userland.js';
 
 export interface CcOptions {
   inputs: string[];
   output: string;
-  /** Kernel code: no user runtime; linked at --base (default 0x100000). */
+  /** Kernel code: no user runtime; linked at --base (default 0x100000). Otherwise a user
+   *  program: linked with crt0 and the system-call stubs at --base (default 0x08048000). */
   kernel?: boolean;
   /** Write the generated assembly (-S). */
   assembly?: boolean;
@@ -57,10 +59,7 @@ export function ccCommand(o: CcOptions): void {
     else write(o.output, writeObject(compiled.objects[[...compiled.assembly.keys()].indexOf(name)]));
     return;
   }
-  if (!o.kernel) {
-    throw new ToolError('the user runtime (crt0 and the system-call stubs) arrives with the kernel: for now link bare-metal code with --kernel and an assembly file that defines _start', 2);
-  }
-  const objects = [...compiled.objects];
+  let objects = [...compiled.objects];
   for (const f of others) {
     let bytes: Uint8Array | string;
     try { bytes = f.endsWith('.o') ? readFileSync(f) : readFileSync(f, 'utf8'); } catch (e) {
@@ -68,7 +67,14 @@ export function ccCommand(o: CcOptions): void {
     }
     objects.push(f.endsWith('.o') ? readObject(bytes as Uint8Array, f) : assemble(f));
   }
-  write(o.output, link(objects, { base: o.base ?? 0x100000, loadOffset: o.loadOffset }));
+  if (!o.kernel) {
+    // A user program: crt0 and the system-call stubs, as `toy86 run` links it (an assembly
+    // file with its own _start gets the stubs but not crt0), at 0x08048000 by default.
+    const ownStart = objects.some((obj) => obj.symbols.some((x) => x.name === '_start' && x.global && !x.extern));
+    const rt = runtime();
+    objects = [...(ownStart ? rt.slice(1) : rt), ...objects];
+  }
+  write(o.output, link(objects, { base: o.base ?? (o.kernel ? 0x100000 : 0x08048000), loadOffset: o.loadOffset }));
 }
 
 function write(path: string, data: string | Uint8Array): void {
