@@ -10,6 +10,27 @@ import { openDiskImage, DiskImageError, type OpenedImage } from '../emulator/hos
 import type { DiskFault } from '../emulator/devices/disk.js';
 
 /** Exit codes of boot, run and debug (SPEC §5). */
+/**
+ * Writes all of DATA to FD synchronously. Node makes a pipe on stdout or stderr non-blocking once
+ * its stream is touched, so a reader slower than the machine (`toy86 boot | less`, a pipe that
+ * fills) gives short writes and EAGAIN: wait a moment and go on, as a blocking write would.
+ */
+export function writeAllSync(fd: number, data: Uint8Array | string): void {
+  let bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  while (bytes.length) {
+    let n: number;
+    try {
+      n = writeSync(fd, bytes);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(SLEEP, 0, 0, 2);
+      continue;
+    }
+    bytes = bytes.subarray(n);
+  }
+}
+const SLEEP = new Int32Array(new SharedArrayBuffer(4));
+
 export const enum Exit { PANIC = 250, TRIPLE_FAULT = 251, HALTED = 252, MAX_INSNS = 124 }
 
 /** A user mistake: one line on stderr and this exit code (1 for files, 2 for usage). */
@@ -159,9 +180,9 @@ export async function boot(o: BootOptions): Promise<number> {
   }
   const outBuf: number[] = [];
   const flush = () => {
-    if (outBuf.length) { writeSync(1, Uint8Array.from(outBuf)); outBuf.length = 0; }
+    if (outBuf.length) { writeAllSync(1, Uint8Array.from(outBuf)); outBuf.length = 0; }
   };
-  const debugcon = (b: number) => { writeSync(debugFd, Uint8Array.of(b)); };
+  const debugcon = (b: number) => { writeAllSync(debugFd, Uint8Array.of(b)); };
   // Where the machine's output goes: here, or to the debugger after Ctrl-A c (tools/debugger/monitor.ts).
   let serialTo = (b: number) => { outBuf.push(b); if (outBuf.length >= 4096) flush(); };
   let debugTo = debugcon;
@@ -185,7 +206,7 @@ export async function boot(o: BootOptions): Promise<number> {
         throw new UserError(`cannot write --trace-file '${o.traceFile}': ${(e as Error).message}`, 1);
       }
     }
-    traceOut = trace.traceSink(fd, writeSync, fd !== 2 ? closeSync : undefined);
+    traceOut = trace.traceSink(fd, writeAllSync, fd !== 2 ? closeSync : undefined);
     let user: ElfFile | null = null;
     if (o.traceElf) { try { user = readElf(o.traceElf, 'program'); } catch { /* no symbols then */ } }
     stopTrace = trace.startTrace(m, traceKinds, (line) => { if (traced(line)) traceOut?.write(line); }, trace.symbolizer([m.kernel, user]));

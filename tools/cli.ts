@@ -34,6 +34,10 @@ async function guarded(name: string, body: () => Promise<number>): Promise<void>
       process.exitCode = e.code;
       return;
     }
+    // A reader that went away while a command wrote synchronously (`toy86 boot | head`): no
+    // bug, end quietly, as main's handler does for the streams.
+    const code = (e as { code?: unknown } | null)?.code;
+    if (code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED') process.exit(process.exitCode ?? 0);
     const t = asToolError(e);
     if (t) {
       // Source errors already say file:line:column; others get the command's name.

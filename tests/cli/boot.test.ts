@@ -233,6 +233,13 @@ describe('toy86 boot --kernel', () => {
     expect(none.err).toMatch(/demos\/no-such-demo\.ts/);
   }, 120_000);
 
+  it('ends quietly when the reader of its output goes away (toy86 boot | head)', () => {
+    const k = program('forever', ".again:\n    mov esi, line\n    call puts\n    jmp .again\nline: db 'all work and no play', 10, 0");
+    const r = spawnSync('bash', ['-c', `"$0" "$1" boot --kernel "$2" --max-insns 500000000 2>err.txt | head -1; echo "rc=\${PIPESTATUS[0]}"; cat err.txt`, process.execPath, CLI, k],
+      { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stdout).toBe('all work and no play\nrc=0\n');
+  });
+
   it('answers --help', () => {
     const r = toy86(['--help']);
     expect(r.code).toBe(0);

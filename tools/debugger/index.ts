@@ -4,10 +4,10 @@
 // prompt as gdb echoes a script, so that a session's transcript reads like a terminal's.
 
 import { createInterface, type Interface } from 'node:readline';
-import { readFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { readFileSync, openSync, closeSync } from 'node:fs';
 import { Session, MachineError, type DebugTarget, type SessionIO, type SessionOptions } from './session.js';
 import { CommandContext, runCommand } from './commands.js';
-import { UserError } from '../boot.js';
+import { UserError, writeAllSync } from '../boot.js';
 import { ElfError } from '../asm/elf.js';
 
 export { Session, type DebugTarget, type SessionOptions } from './session.js';
@@ -82,7 +82,7 @@ async function sessionTrace(session: Session, spec: string, file: string | undef
       throw new UserError(`cannot write --trace-file '${file}': ${(e as Error).message}`, 1);
     }
   }
-  const sink = traceSink(fd, writeSync, fd !== 2 ? closeSync : undefined);
+  const sink = traceSink(fd, writeAllSync, fd !== 2 ? closeSync : undefined);
   // A trace that cannot be written (a full disk) is one line, and the session goes on untraced.
   let failed = false;
   const report = (e: unknown) => {
