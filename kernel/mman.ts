@@ -22,6 +22,7 @@ const EINVAL: i32 = -22;
 const ENOMEM: i32 = -12;
 const EBADF: i32 = -9;
 const EACCES: i32 = -13;
+const EOVERFLOW: i32 = -75;
 /** Mappings go below the stack's region and above this. */
 const MMAP_BASE: usize = 0x40000000;
 
@@ -101,6 +102,8 @@ export function sys_mmap2(tf: TrapFrame): i32 {
   const addr = tf.ebx, len = tf.ecx, prot = tf.edx & 7, flags = tf.esi, fd = <i32>tf.edi, pgoff = tf.ebp;
   if (len == 0 || len > USERTOP) return EINVAL;
   const size = (len + PGSIZE - 1) & ~(PGSIZE - 1);
+  // The file offset in bytes must fit the regions' 32 bits (pgoffset × 4096 would wrap).
+  if ((flags & MAP_ANONYMOUS) == 0 && pgoff >= 0x100000) return EOVERFLOW;
   if ((flags & MAP_SHARED) != 0 || (flags & MAP_PRIVATE) == 0) return EINVAL; // private only
   let ino: u32 = 0;
   let filesz: u32 = 0;
@@ -125,8 +128,10 @@ export function sys_mmap2(tf: TrapFrame): i32 {
     else {
       // The highest free range below the stack: from the top down, jumping below each region
       // in the way.
+      // (top - MMAP_BASE >= size, not top >= MMAP_BASE + size: that sum wraps for the
+      // largest sizes, and the range found would start in the kernel's half.)
       let top = USERTOP - USTACK_MAX;
-      while (top >= MMAP_BASE + size) {
+      while (top >= MMAP_BASE && top - MMAP_BASE >= size) {
         let block = top;
         for (let i: u32 = 0; i < NREGION; i++) {
           const r = region(p, i);
@@ -151,8 +156,10 @@ export function sys_munmap(tf: TrapFrame): i32 {
   const p = myproc();
   const addr = tf.ebx, len = tf.ecx;
   if ((addr & (PGSIZE - 1)) != 0 || len == 0) return EINVAL;
-  const end = addr + ((len + PGSIZE - 1) & ~(PGSIZE - 1));
-  if (end < addr || end > USERTOP) return EINVAL;
+  // A length within a page of 4 GiB rounds up to 0: that range wraps (EINVAL, as Linux).
+  const size = (len + PGSIZE - 1) & ~(PGSIZE - 1);
+  const end = addr + size;
+  if (size == 0 || end < addr || end > USERTOP) return EINVAL;
   return unmap(p, addr, end) ? 0 : ENOMEM;
 }
 
@@ -165,8 +172,11 @@ export function sys_mprotect(tf: TrapFrame): i32 {
   const addr = tf.ebx, len = tf.ecx, prot = tf.edx & 7;
   if ((addr & (PGSIZE - 1)) != 0) return EINVAL;
   if (len == 0) return 0;
-  const end = addr + ((len + PGSIZE - 1) & ~(PGSIZE - 1));
-  if (end < addr || end > USERTOP) return ENOMEM;
+  // A length within a page of 4 GiB rounds up to 0: the range wraps, and is not mapped (ENOMEM,
+  // as Linux). Without this check end == addr, and the region of end - 1 below may not exist.
+  const size = (len + PGSIZE - 1) & ~(PGSIZE - 1);
+  const end = addr + size;
+  if (size == 0 || end < addr || end > USERTOP) return ENOMEM;
   // Wholly mapped?
   let a = addr;
   while (a < end) {
