@@ -49,14 +49,18 @@ export function exec(p: Proc, ino: u32, argv: usize, argc: u32): i32 {
   const entry = load<u32>(hdr, 24);
   const phoff = load<u32>(hdr, 28);
   const phnum = load<u16>(hdr, 44);
-  if (phoff + phnum * 32 > 512) return -8;
+  // The program headers must lie in the 512 bytes read (phoff alone first: phoff + phnum × 32
+  // could wrap round to a small number, and the headers be looked for outside the buffer).
+  if (phoff > 512 || phnum > 16 || phoff + phnum * 32 > 512) return -8;
   for (let k: u32 = 0; k < NREGION * sizeof<Region>(); k += 4) store<u32>(newregions, 0, k);
   let top: usize = 0;
   for (let i: u32 = 0; i < phnum; i++) {
     const ph = hdr + phoff + i * 32;
     if (load<u32>(ph) != PT_LOAD) continue;
     const off = load<u32>(ph, 4), va = load<u32>(ph, 8), filesz = load<u32>(ph, 16), memsz = load<u32>(ph, 20), flags = load<u32>(ph, 24);
-    if (memsz < filesz || va + memsz < va || va + memsz > USERTOP || va < PGSIZE || (off & 0xfff) != (va & 0xfff)) return -8;
+    // A segment may not reach into the stack's 8 MiB: the stack region below would overlap it,
+    // and the arguments written at the top of the stack would land in the segment's pages.
+    if (memsz < filesz || va + memsz < va || va + memsz > USERTOP - USTACK_MAX || va < PGSIZE || (off & 0xfff) != (va & 0xfff)) return -8;
     const start = va & ~0xfff;
     const end = (va + memsz + PGSIZE - 1) & ~0xfff;
     const writable = (flags & PF_W) != 0;
@@ -69,8 +73,9 @@ export function exec(p: Proc, ino: u32, argv: usize, argc: u32): i32 {
   }
   if (top == 0) return -8;
   // The heap starts empty after the program; the stack may grow to 8 MiB below the top.
-  newregion(newregions, top, top, PROT_READ | PROT_WRITE, REGION_HEAP);
-  newregion(newregions, USERTOP - USTACK_MAX, USERTOP, PROT_READ | PROT_WRITE, REGION_STACK);
+  const heap = newregion(newregions, top, top, PROT_READ | PROT_WRITE, REGION_HEAP);
+  const stack = newregion(newregions, USERTOP - USTACK_MAX, USERTOP, PROT_READ | PROT_WRITE, REGION_STACK);
+  if (changetype<usize>(heap) == 0 || changetype<usize>(stack) == 0) return -8; // too many segments
 
   // Commit: the new address space replaces the old one.
   const pd = setupkvm(p.pid);
