@@ -27,7 +27,7 @@ let epos: u32 = 0;
 declare function wakeup(chan: usize): void;
 declare function sleep(chan: usize): void;
 declare function killed_now(): bool;
-declare function kill(pid: i32, sig: i32): i32;
+declare function sigsend(pid: i32, sig: i32): void;
 
 /**
  * The console's foreground process (ioctl TIOCSPGRP): Ctrl-C sends it SIGINT. With none (0, the
@@ -63,7 +63,7 @@ export function consoleintr(): void {
     if (c == 3) { // Ctrl-C: the line goes, and the foreground program gets SIGINT
       epos = wpos;
       consputc(94); consputc(67); consputc(10); // "^C"
-      if (foreground > 0) kill(foreground, 2);
+      if (foreground > 0) sigsend(foreground, 2);
       else { interrupted = true; wakeup(inbuf); } // no program: the reader's read() ends with EINTR
       continue;
     }

@@ -380,14 +380,58 @@ export function killed_now(): bool {
   return current != 0 && changetype<Proc>(current).killed != 0;
 }
 
-/** kill(pid, sig): the process dies of sig on its way back to user mode. */
-export function kill(pid: i32, sig: i32): i32 {
-  if (sig < 0 || sig > 64) return -22; // EINVAL
-  const p = findproc(pid);
-  if (changetype<usize>(p) == 0 || p.state == ZOMBIE) return -3; // ESRCH
-  if (sig == 0) return 0;
+/**
+ * Whether a signal's default action is to do nothing here: SIGCHLD, SIGCONT, SIGURG and SIGWINCH
+ * are ignored by default (Linux's signal(7)); SIGSTOP, SIGTSTP, SIGTTIN and SIGTTOU would stop
+ * the process, and there is no job control: they do nothing, as if SIGCONT followed at once.
+ * Every other signal from 1 to 64 ends the process (there are no handlers).
+ */
+function harmless(sig: i32): bool {
+  return (sig >= 17 && sig <= 23) || sig == 28;
+}
+
+/** One signal to one process (it dies of it on its way back to user mode). */
+function signal(p: Proc, sig: i32): void {
+  if (sig == 0 || harmless(sig)) return;
   p.killed = sig;
   if (p.state == SLEEPING) { p.state = RUNNABLE; nsleeping--; }
+}
+
+/** A signal from the kernel itself (the console's Ctrl-C): no permission to check. */
+export function sigsend(pid: i32, sig: i32): void {
+  const p = findproc(pid);
+  if (changetype<usize>(p) != 0 && p.state != ZOMBIE && p.state != EMBRYO) signal(p, sig);
+}
+
+/**
+ * kill(pid, sig), as Linux's: pid > 0 that process; 0 the caller's process group and −n the
+ * group n (process groups are single processes here: the caller, and process n); −1 every
+ * process but init and the caller. init takes no signal from another process — it has no
+ * handler, and its death would end the machine (Linux: "the only signals that can be sent to
+ * init are those for which it has installed handlers"): EPERM, so the sender knows.
+ */
+export function kill(pid: i32, sig: i32): i32 {
+  if (sig < 0 || sig > 64) return -22; // EINVAL
+  const me = changetype<Proc>(current);
+  const init = changetype<Proc>(initproc);
+  if (pid == -1) {
+    let found = false;
+    for (let i: u32 = 0; i < NPROC; i++) {
+      const p = changetype<Proc>(procs + i * sizeof<Proc>());
+      if (p.state == UNUSED || p.state == ZOMBIE || p.state == EMBRYO) continue;
+      if (changetype<usize>(p) == initproc || changetype<usize>(p) == current) continue;
+      found = true;
+      signal(p, sig);
+    }
+    return found ? 0 : -3; // ESRCH: nobody to signal
+  }
+  let target = pid;
+  if (pid == 0) target = me.pid;
+  else if (pid < 0) target = pid == -2147483648 ? 0 : -pid;
+  const p = findproc(target);
+  if (changetype<usize>(p) == 0 || p.state == ZOMBIE || p.state == EMBRYO) return -3; // ESRCH
+  if (changetype<usize>(p) == initproc && current != initproc && sig != 0) return -1; // EPERM
+  signal(p, sig);
   return 0;
 }
 
