@@ -177,6 +177,11 @@ function userfault(tf: TrapFrame): void {
   } else if (n == T_BRKPT) {
     sig = 5;
     printf("[pid %d %s] breakpoint trap, ip 0x%08x\n", p.pid, procname(p), tf.eip);
+  } else if (n == T_DEBUG) {
+    // The program set TF (POPFD or IRETD): a single-step trap after its next instruction. No
+    // debugger is attached to take it: SIGTRAP, as Linux gives a process that traces itself.
+    sig = 5;
+    printf("[pid %d %s] trace trap (single step), ip 0x%08x\n", p.pid, procname(p), tf.eip);
   } else {
     printf("[pid %d %s] unexpected trap %d, ip 0x%08x\n", p.pid, procname(p), n, tf.eip);
   }
