@@ -99,10 +99,12 @@ export function fdread(fd: u32, buf: usize, n: u32): i32 {
   if (fd >= NOFILE) return -9;
   const s = slot(myproc(), fd);
   const kind = load<u32>(s);
+  // Nothing asked, nothing read: at once, without waiting for a line of the console.
+  if (n == 0) return kind == F_NONE ? -9 : 0;
   if (kind == F_CONSOLE) return consread(buf, n);
   if (kind == F_PROC || kind == F_PROCDIR) {
     const page = KERNBASE + load<u32>(s, 4), off = load<u32>(s, 8), size = load<u32>(s, 12);
-    if (kind == F_PROCDIR) n = n - n % 32;
+    if (kind == F_PROCDIR) { n = n - n % 32; if (n == 0) return -22; } // EINVAL: no room for one entry
     let k: u32 = 0;
     while (k < n && off + k < size) { store<u8>(buf, load<u8>(page, off + k), k); k++; }
     store<u32>(s, off + k, 8);
@@ -111,7 +113,9 @@ export function fdread(fd: u32, buf: usize, n: u32): i32 {
   if (kind != F_INODE) return -9;
   const ino = load<u32>(s, 4), off = load<u32>(s, 8);
   // A directory: whole entries only.
-  if (itype(ino) == T_DIR) n = n - n % 32;
+  // (Fewer than 32 bytes asked: EINVAL, as getdents says a buffer is too small; 0 would read
+  // as the end of the directory.)
+  if (itype(ino) == T_DIR) { n = n - n % 32; if (n == 0) return -22; }
   const got = readi(ino, buf, off, n);
   if (got < 0) return got;
   store<u32>(s, off + <u32>got, 8);
@@ -140,6 +144,14 @@ export function fdstat(fd: u32, buf: usize): i32 {
   store<u32>(buf, (itype(ino) == T_DIR ? 0o040000 : 0o100000) | imode(ino), 4);
   store<u32>(buf, isize(ino), 8);
   return 0;
+}
+
+/** For ioctl: 1 if fd is open on the console, 0 if it is open on something else, -9 (EBADF) if not open. */
+export function fdisconsole(fd: i32): i32 {
+  if (fd < 0 || <u32>fd >= NOFILE) return -9;
+  const kind = load<u32>(slot(myproc(), <u32>fd));
+  if (kind == F_NONE) return -9;
+  return kind == F_CONSOLE ? 1 : 0;
 }
 
 /** The inode of a descriptor on a file of the disk, or -9 (EBADF). */

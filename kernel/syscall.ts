@@ -10,7 +10,7 @@ import { TrapFrame, ticks } from './trap';
 import { myproc, regions, exit, fork, wait, kill, yield_, sleep, wakeup, procindex, Proc } from './proc';
 import { uvalid, unmaprange, findregion, Region, REGION_HEAP, NREGION } from './vm';
 import { sys_mmap2, sys_munmap, sys_mprotect } from './mman';
-import { fdread, fdwrite, fdopen, fdclose, fdstat, fdopenproc } from './file';
+import { fdread, fdwrite, fdopen, fdclose, fdstat, fdopenproc, fdisconsole } from './file';
 import { setforeground, getforeground } from './console';
 import { namei, itype, T_FILE } from './fs';
 import { exec } from './exec';
@@ -221,7 +221,8 @@ function execve_locked(tf: TrapFrame): i32 {
       if (s == 0) break;
       if (argc >= 32) return -7; // E2BIG: at most 32 arguments
       const len = fetchstr(s, strbuf, 4096);
-      if (len < 0) return len;
+      // An argument too long for the 4 KiB of strings is E2BIG (ENAMETOOLONG is for paths).
+      if (len < 0) return len == -36 ? -7 : len;
       store<usize>(argvbuf, s, argc * 4);
       argc++;
     }
@@ -244,7 +245,13 @@ function sys_waitpid(tf: TrapFrame): i32 {
  * sends it SIGINT), TIOCGPGRP (0x540F) reads it. Process groups are single processes here.
  */
 function sys_ioctl(tf: TrapFrame): i32 {
-  if (tf.ebx > 2) return -25; // ENOTTY: only the console is a terminal
+  // A descriptor that is not open: EBADF; open on anything but the console: ENOTTY (only the
+  // console is a terminal); a request the console does not know: EINVAL — each before the
+  // argument's pointer is looked at, as on Linux.
+  const c = fdisconsole(<i32>tf.ebx);
+  if (c < 0) return c;
+  if (c == 0) return -25; // ENOTTY
+  if (tf.ecx != 0x5410 && tf.ecx != 0x540f) return EINVAL;
   if (!ucheck(tf.edx, 4, tf.ecx == 0x540f)) return EFAULT;
   if (tf.ecx == 0x5410) { setforeground(load<i32>(tf.edx)); return 0; }
   if (tf.ecx == 0x540f) { store<i32>(tf.edx, getforeground()); return 0; }
@@ -301,12 +308,17 @@ function heapregion(p: Proc): Region {
 function sys_nanosleep(tf: TrapFrame): i32 {
   const req = tf.ebx;
   if (!ucheck(req, 8, false)) return EFAULT;
-  const sec = load<u32>(req), nsec = load<u32>(req, 4);
-  if (nsec >= 1000000000) return EINVAL;
-  // One tick stands for 10 ms of the guest's time.
-  const n = sec * 100 + (nsec + 9999999) / 10000000;
-  const until = ticks + n;
-  while (ticks < until) {
+  const sec = load<i32>(req), nsec = load<u32>(req, 4);
+  // (i386's time_t is signed: a negative tv_sec is EINVAL, as on Linux.)
+  if (sec < 0 || nsec >= 1000000000) return EINVAL;
+  // One tick stands for 10 ms of the guest's time. More than 2^32 ticks (497 days) is as good
+  // as forever: the count saturates rather than wrapping to a short sleep.
+  const hz: u32 = 100;
+  const part = (nsec + 9999999) / 10000000;
+  const n: u32 = <u32>sec > (0xffffffff - part) / hz ? 0xffffffff : <u32>sec * hz + part;
+  // Elapsed ticks, counted so that the tick counter wrapping around does not end the sleep.
+  const start = ticks;
+  while (ticks - start < n) {
     if (myproc().killed != 0) return -4;
     sleep(symbol("ticks"));
   }
