@@ -121,4 +121,15 @@ Snapshots: 1, one every 16777216 instructions; console input and writes logged: 
     expect(r.err).toMatch(/^toy86 debug: memory size must be a multiple of 4 KiB/);
     expect(r.code).toBe(2);
   });
+
+  it('walk takes its modifiers together or apart, as docs/debugger.md writes them (walk/w/u, walk/wu)', () => {
+    const r = toy86(['debug', 'run', 'demos/cow.ts'], 'catch fault pf\ncontinue\nwalk/w/u $cr2\nwalk/wu $cr2\nwalk /r/k $cr2\nwalk/q $cr2\n');
+    expect(r.err).toBe('');
+    const answers = r.out.split('(toy86) ').slice(3).map((a) => a.split('\n').slice(1).join('\n'));
+    expect(answers[0]).toMatch(/^PDE\[/);
+    expect(answers[0]).toMatch(/write by CPL 3/);
+    expect(answers[1]).toBe(answers[0]);
+    expect(answers[2]).toMatch(/read by CPL 0/);
+    expect(answers[3]).toMatch(/^walk: unknown modifier 'q'/);
+  });
 });

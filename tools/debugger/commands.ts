@@ -1067,8 +1067,9 @@ function pidArg(args: string): { rest: string; pid: number | null } {
 
 function walkCommand(s: Session, args: string): void {
   let rest = args.trim();
-  const mods = /^\/(\w+)\s*(.*)$/.exec(rest);
-  if (mods) rest = mods[2];
+  // `walk/wu`, or the modifiers apart as the docs write them: `walk/w/u`.
+  const mods = /^((?:\/\w+)+)\s*(.*)$/.exec(rest);
+  if (mods) { rest = mods[2]; mods[1] = mods[1].replace(/\//g, ''); }
   const { rest: expr, pid } = pidArg(rest);
   if (!expr) throw new DebugError('Argument required (address to walk).');
   const addr = s.eval(expr).v >>> 0;
