@@ -290,11 +290,11 @@ export async function main(argv: string[]): Promise<void> {
         return 0;
       }))
     .command('bench', 'run the interpreter benchmarks (prints a table, writes tools/bench/results.json)',
-      (y) => y.option('runs', { type: 'number', default: 5, describe: 'runs per benchmark (the median is reported)' })
-        .option('one', { type: 'string', hidden: true, describe: 'run one interpreter benchmark and print its result as JSON' }),
+      (y) => y.option('runs', { type: 'string', default: '5', describe: 'runs per benchmark (the median is reported)' })
+        .option('one', { type: 'string', describe: 'swap or debugger: only those benchmarks, their table printed (results.json is left as it is); an interpreter benchmark\'s name: it alone, as JSON' }),
       async (a) => guarded('bench', async () => {
         const { runBenchmarks } = await import('./bench/bench.js');
-        return runBenchmarks({ runs: a.runs, one: a.one });
+        return runBenchmarks({ runs: parseCount(String(a.runs), '--runs'), one: a.one });
       }))
     .demandCommand(1, 'give a command (toy86 --help lists them)')
     .strict()

@@ -13,6 +13,7 @@ import { Machine } from '../../emulator/machine.js';
 import { TLBStat } from '../../emulator/mmu/mmu.js';
 import { S } from '../../emulator/cpu/state.js';
 import { linkSources } from '../asm/index.js';
+import { UserError } from '../boot.js';
 
 declare const TOY86_ROOT: string | undefined;
 const ROOT = typeof TOY86_ROOT === 'string' ? TOY86_ROOT : join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -476,14 +477,15 @@ async function vmlabBenchmarks(): Promise<VmlabResult[]> {
 
 /** Runs every benchmark; prints the table; writes results.json. Returns the exit code. */
 export async function runBenchmarks(o: { runs: number; one?: string }): Promise<number> {
-  const runs = Math.max(1, Math.floor(o.runs));
+  if (!Number.isInteger(o.runs) || o.runs < 1) throw new UserError(`--runs: '${o.runs}' is not a whole number of runs, at least 1`, 2);
+  const runs = o.runs;
   // `toy86 bench --one debugger`: the step/trace console's benchmarks alone (tools/bench/debugger.ts).
   if (o.one === 'debugger') return (await import('./debugger.js')).debuggerOnly(runs);
   // `toy86 bench --one swap`: the swapping benchmarks and vmlab alone (printed, results.json untouched).
   if (o.one === 'swap') return swapOnly(runs);
   if (o.one !== undefined) {
     const b = BENCHMARKS.find((x) => x.name === o.one);
-    if (!b) throw new Error(`no benchmark named ${o.one}`);
+    if (!b) throw new UserError(`--one: no benchmark named '${o.one}' (swap, debugger, or one of the interpreter's: ${BENCHMARKS.map((x) => x.name).join(', ')})`, 2);
     process.stdout.write(JSON.stringify(measureOne(b, runs)) + '\n');
     return 0;
   }
