@@ -9,7 +9,7 @@ import { asmCommand, objdumpCommand, asToolError } from './asm/index.js';
 /** Machine flags shared by boot, run and debug. */
 function machineFlags<T>(y: Argv<T>) {
   return y
-    .option('mem', { type: 'string', describe: 'RAM size (e.g. 16M, 2M, 512K; 1M to 512M)', default: undefined })
+    .option('mem', { type: 'string', describe: 'RAM size (e.g. 16M, 2M, 512K; 1M to 512M)' })
     .option('tlb', { type: 'string', describe: 'TLB entries (a power of two; default 64)' })
     .option('tlb-ways', { type: 'string', describe: 'TLB ways per set (default 4)' })
     .option('append', { type: 'string', describe: 'kernel command line' })
@@ -103,6 +103,10 @@ async function bootImages(a: { kernel?: string; disk?: string; snapshot?: boolea
   }
   return { kernel, disk, snapshot };
 }
+
+/** The options that take a value (all but --append, whose value may be empty). */
+const VALUE_OPTIONS = ['mem', 'tlb', 'tlb-ways', 'max-insns', 'debugcon', 'disk', 'disk-latency', 'disk-fail', 'swap',
+  'trace', 'trace-file', 'kernel', 'stats', 'port', 'max-sessions', 'frames', 'o', 'base', 'load-offset', 'runs', 'one', 'x', 'dir'];
 
 /** A command line yargs cannot take (unknown command or option, missing value). */
 class UsageError extends Error {}
@@ -296,6 +300,13 @@ export async function main(argv: string[]): Promise<void> {
         const { runBenchmarks } = await import('./bench/bench.js');
         return runBenchmarks({ runs: parseCount(String(a.runs), '--runs'), one: a.one });
       }))
+    .check((argv) => {
+      // An option given without its value (`--mem` at the end, `--disk=`) is a mistake, not the default.
+      for (const k of VALUE_OPTIONS) {
+        if (argv[k] === '') throw new UsageError(`${k.length === 1 ? '-' : '--'}${k} needs a value`);
+      }
+      return true;
+    }, true)
     .demandCommand(1, 'give a command (toy86 --help lists them)')
     .strict()
     .help()

@@ -216,6 +216,12 @@ describe('toy86 boot --kernel', () => {
     const unknown = toy86(['boot', '--kernel', k, '--frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.err).not.toMatch(/\n\s+at /);
+    // An option without its value is a mistake, not the default (nor an internal error).
+    for (const opt of ['--mem', '--disk', '--debugcon', '--stats', '--disk=']) {
+      const r = toy86(['boot', '--kernel', k, opt]);
+      expect(r.code, opt).toBe(2);
+      expect(r.err, opt).toBe(`toy86: ${opt.replace('=', '')} needs a value\n`);
+    }
   });
 
   it('runs the bundled programs by their userland path from any folder (run demos/zero-fill.ts)', () => {
