@@ -303,7 +303,11 @@ export async function main(argv: string[]): Promise<void> {
     .check((argv) => {
       // An option given without its value (`--mem` at the end, `--disk=`) is a mistake, not the default.
       for (const k of VALUE_OPTIONS) {
-        if (argv[k] === '') throw new UsageError(`${k.length === 1 ? '-' : '--'}${k} needs a value`);
+        const name = `${k.length === 1 ? '-' : '--'}${k}`;
+        if (argv[k] === '') throw new UsageError(`${name} needs a value`);
+        // Repeated, yargs makes an array of them: only --dir (and --trace, whose kinds add up) may
+        // be (mkdisk says so itself).
+        if (Array.isArray(argv[k]) && k !== 'dir' && k !== 'trace' && argv._[0] !== 'mkdisk') throw new UsageError(`${name} is given more than once`);
       }
       return true;
     }, true)

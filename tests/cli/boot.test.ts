@@ -222,6 +222,9 @@ describe('toy86 boot --kernel', () => {
       expect(r.code, opt).toBe(2);
       expect(r.err, opt).toBe(`toy86: ${opt.replace('=', '')} needs a value\n`);
     }
+    const twice = toy86(['boot', '--kernel', k, '--mem', '2M', '--mem', '4M']);
+    expect(twice.code).toBe(2);
+    expect(twice.err).toBe('toy86: --mem is given more than once\n');
   });
 
   it('runs the bundled programs by their userland path from any folder (run demos/zero-fill.ts)', () => {
