@@ -30,7 +30,8 @@ async function guarded(name: string, body: () => Promise<number>): Promise<void>
     process.exitCode = await body();
   } catch (e) {
     if (e instanceof UserError) {
-      process.stderr.write(`toy86 ${name}: ${e.message}\n`);
+      // Source errors (run's and debug run's build) already say file:line:column, as cc's do.
+      process.stderr.write(/^[^\s:]+:\d+:\d+: error: /.test(e.message) ? `${e.message}\n` : `toy86 ${name}: ${e.message}\n`);
       process.exitCode = e.code;
       return;
     }
