@@ -149,7 +149,7 @@ export function debuggerTable(r: DebuggerResult): string[] {
   const pad = (t: string, n: number) => t.padEnd(n);
   return [
     `${pad('the step/trace console (toy86 debug)', 44)}figure (target)`,
-    `${pad('(r) continue with no breakpoints', 44)}${r.consoleMips.toFixed(0)} M insn/s vs ${r.plainMips.toFixed(0)} plain: ${r.overheadPercent.toFixed(1)}% slower (≤ 5%);`,
+    `${pad('(r) continue with no breakpoints', 44)}${r.consoleMips.toFixed(0)} M insn/s vs ${r.plainMips.toFixed(0)} plain: ${r.overheadPercent >= 0 ? `${r.overheadPercent.toFixed(1)}% slower` : `${(-r.overheadPercent).toFixed(1)}% faster`} (≤ 5%);`,
     `${pad('', 44)} snapshots take ${r.snapshotPercent.toFixed(1)}% of its time`,
     `${pad('(s) reverse-stepi 1, 10^9 instructions in', 44)}${r.reverse.medianMs.toFixed(1)} ms (≤ 100 ms; ${r.reverse.snapshots} snapshots kept, one every ${r.reverse.interval} instructions;`,
     `${pad('', 44)} at most a whole interval re-run: about ${(r.reverse.interval / r.consoleMips / 1000).toFixed(0)} ms; the run there took ${(r.reverse.runToMs / 1000).toFixed(1)} s)`,
