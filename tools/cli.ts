@@ -265,7 +265,7 @@ export async function main(argv: string[]): Promise<void> {
         const given: [string, string | undefined][] = [['--mem', a.mem], ['--tlb', a.tlb], ['--tlb-ways', a['tlb-ways']], ['--append', a.append],
           ['--max-insns', a['max-insns']], ['--disk-latency', a['disk-latency']], ['--disk-fail', a['disk-fail']]];
         const { createMachine } = await import('./boot.js');
-        createMachine({ kernel, disk, snapshot: true, mem: a.mem, append: a.append, maxInsns: a['max-insns'], tlb: a.tlb, tlbWays: a['tlb-ways'],
+        createMachine({ kernel, disk, snapshot: disk !== undefined, mem: a.mem, append: a.append, maxInsns: a['max-insns'], tlb: a.tlb, tlbWays: a['tlb-ways'],
           diskLatency: a['disk-latency'], diskFail: a['disk-fail'] }, { serial: () => {}, debug: () => {} }).image?.close();
         if (a['max-insns'] !== undefined) parseCount(a['max-insns'], '--max-insns');
         // Several machines may share a disk image: each keeps its writes in memory (--snapshot).
