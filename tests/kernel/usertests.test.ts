@@ -23,13 +23,14 @@ import type { DiskFault } from '../../emulator/devices/disk.js';
 const TESTS = [
   'exit', 'fork', 'getpid', 'getppid', 'waitpid', 'read', 'readfile', 'readstraddle', 'readdir',
   'write', 'open', 'openmany', 'close', 'fstat', 'execve', 'kill', 'killsig', 'killsleep',
-  'killspin', 'killwait', 'killread', 'preempt', 'yield', 'nanosleep', 'nosys', 'regs', 'badesp',
+  'killspin', 'killwait', 'killread', 'killself', 'killinit', 'killgroup', 'preempt', 'yield',
+  'nanosleep', 'nanosleep-huge', 'readzero', 'ioctl', 'nosys', 'regs', 'badesp',
   'brk', 'brkwrap', 'brkleak', 'exitleak', 'bss', 'textfile', 'stack', 'stackover', 'stacklimit',
   'faultnull', 'faulttext', 'faultkernel', 'faultwild', 'faultdiv', 'faultud', 'faultint3',
-  'faultpriv', 'faultonly', 'iopl', 'forkseq', 'forkpar', 'forkfull', 'procstat', 'meminfo',
+  'faultpriv', 'faultonly', 'iopl', 'faultstep', 'iretbad', 'forkseq', 'forkpar', 'forkfull', 'procstat', 'meminfo',
   'readrace', 'openrace', 'readaligned',
   'page-linear', 'page-parallel', 'page-shuffle', 'page-mergesort', 'cow-three', 'cow-read',
-  'mmap-anon', 'mmap-fixed', 'mmap-hint', 'mmap-file', 'mmap-bad', 'munmap-partial', 'mprotect-split',
+  'mmap-anon', 'mmap-fixed', 'mmap-hint', 'mmap-file', 'mmap-bad', 'mmap-wrap', 'munmap-partial', 'mprotect-split',
   'out-of-swap', 'cow-big',
 ];
 /** The tests that page on a small machine, run again on one of 2 MiB with 8 MiB of swap. */
@@ -118,6 +119,8 @@ describe('usertests, booted as init', () => {
       /\[pid \d+ usertests\] divide error, ip 0x0804[0-9a-f]{4}\n/,
       /\[pid \d+ ut-asm\] illegal instruction, ip 0x0804[0-9a-f]{4}\n/,
       /\[pid \d+ ut-asm\] breakpoint trap, ip 0x0804[0-9a-f]{4}\n/,
+      /\[pid \d+ ut-asm\] trace trap \(single step\), ip 0x0804[0-9a-f]{4}\n/,
+      /\[pid \d+ ut-asm\] segmentation fault: execute at 0xc0100000 \(protection\), ip 0xc0100000\n/,
       /\[pid \d+ ut-asm\] general protection fault, ip 0x0804[0-9a-f]{4}\n/,
       /\[pid \d+ privileged\] general protection fault, ip 0x0804[0-9a-f]{4}\n/,
     ];

@@ -18,7 +18,7 @@ import { printf, streq, arg, strlen } from '../lib/ulib';
 import { format, type Arg } from '../lib/fmt';
 import {
   exit, fork, read, write, open, close, waitpid, execve, getpid, kill, brk, getppid, sched_yield,
-  fstat, nanosleep, mmap2, munmap, mprotect,
+  fstat, nanosleep, mmap2, munmap, mprotect, ioctl,
 } from '../lib/sys';
 
 // ---- errno values (Linux i386) ----
@@ -35,13 +35,17 @@ const EFAULT: i32 = -14;
 const EINVAL: i32 = -22;
 const EMFILE: i32 = -24;
 const EROFS: i32 = -30;
+const ENOTTY: i32 = -25;
 const ENAMETOOLONG: i32 = -36;
+const EOVERFLOW: i32 = -75;
+const EPERM: i32 = -1;
 
 const SIGILL: i32 = 4;
 const SIGTRAP: i32 = 5;
 const SIGFPE: i32 = 8;
 const SIGKILL: i32 = 9;
 const SIGSEGV: i32 = 11;
+const SIGTERM: i32 = 15;
 
 const USERTOP: usize = 0xC0000000;
 const PGSIZE: u32 = 4096;
@@ -848,6 +852,9 @@ function t_execve(): i32 {
   fill(buf, 120, 2500); store<u8>(buf, 0, 2500);
   fill(buf + 3000, 121, 2500); store<u8>(buf, 0, 5500);
   if (!want(execve("/bin/ut-args", setargs(s("ut-args"), buf, buf + 3000), 0), E2BIG, "execve(5000 bytes of arguments)")) return FAIL;
+  // One argument longer than the 4 KiB of strings: E2BIG too (not ENAMETOOLONG: no path).
+  fill(buf, 122, 5000); store<u8>(buf, 0, 5000);
+  if (!want(execve("/bin/ut-args", setargs(s("ut-args"), buf), 0), E2BIG, "execve(one 5000-byte argument)")) return FAIL;
   // Still this process, unchanged.
   if (!check(gval == 4321 && brk(0) == heap, "a failed execve changed the process")) return FAIL;
   // Runs: argc and argv as given; argv NULL gives argc 1; 32 arguments; lengths of strings.
@@ -949,6 +956,70 @@ function t_killspin(): i32 {
   return want(load<i32>(status), SIGKILL, "ut-args spin's wait status") ? OK : FAIL;
 }
 
+/** Each signal number a process sends itself, 0 to 70 (SPEC §4.2: Linux's): 0 and those whose
+ * default action is to ignore (SIGCHLD, SIGURG, SIGWINCH) or to stop and continue (SIGCONT,
+ * SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU: no job control) do nothing; the rest of 1–64 end it with
+ * that signal; 65 and up are EINVAL. */
+function t_killself(): i32 {
+  for (let sig = 0; sig <= 70; sig++) {
+    const pid = fork();
+    if (pid == 0) { const r = kill(getpid(), sig); exit(r == 0 ? 50 : r == EINVAL ? 51 : 52); }
+    if (waitpid(pid, status, 0) != pid) return fail("waitpid after kill(self, %d)", sig);
+    let expect = sig;
+    if (sig == 0 || (sig >= 17 && sig <= 23) || sig == 28) expect = 50 << 8;
+    if (sig > 64) expect = 51 << 8;
+    if (!want(load<i32>(status), expect, "kill(getpid(), %d): wait status", sig)) return FAIL;
+  }
+  return OK;
+}
+
+/** init (pid 1) takes no signal from another process: EPERM, and the machine goes on (Linux
+ * protects init the same way); signal 0 still finds it. */
+function t_killinit(): i32 {
+  if (!want(kill(1, SIGKILL), EPERM, "kill(1, 9)")) return FAIL;
+  if (!want(kill(1, SIGTERM), EPERM, "kill(1, 15)")) return FAIL;
+  if (!want(kill(1, 2), EPERM, "kill(1, 2)")) return FAIL;
+  if (!want(kill(1, 0), 0, "kill(1, 0)")) return FAIL;
+  // From a child too (and a grandchild of init's), with init still there after.
+  if (!want(child(killinitbody), 0, "a child's kill(1, 9): wait status")) return FAIL;
+  return want(kill(1, 0), 0, "kill(1, 0) after the tries") ? OK : FAIL;
+}
+
+function killinitbody(): void { if (kill(1, SIGKILL) != EPERM) exit(1); }
+
+/** kill(0) is the caller (its own process group: groups are single processes), kill(-n) the
+ * group n, that is process n; kill(-1) every process but init and the caller. */
+function t_killgroup(): i32 {
+  if (!want(kill(0, 0), 0, "kill(0, 0)")) return FAIL;
+  if (!want(kill(-getpid(), 0), 0, "kill(-getpid(), 0)")) return FAIL;
+  if (!want(kill(-100000, 0), ESRCH, "kill(-100000, 0)")) return FAIL;
+  if (!want(kill(-2147483647 - 1, 0), ESRCH, "kill(INT_MIN, 0)")) return FAIL;
+  const c = fork();
+  if (c == 0) { msleep(10000); exit(1); }
+  if (!want(kill(-c, SIGKILL), 0, "kill(-child, 9)")) return FAIL;
+  waitpid(c, status, 0);
+  if (!want(load<i32>(status), SIGKILL, "the child's wait status after kill(-child, 9)")) return FAIL;
+  const d = fork();
+  if (d == 0) { kill(0, SIGTERM); exit(1); }
+  waitpid(d, status, 0);
+  if (!want(load<i32>(status), SIGTERM, "kill(0, 15): wait status")) return FAIL;
+  // kill(-1) reaches every process but init: only where the runner is init (booted as init),
+  // so that nothing else of the machine is in reach.
+  if (getppid() != 1) return OK;
+  const a = fork();
+  if (a == 0) { msleep(10000); exit(1); }
+  const b = fork();
+  if (b == 0) { msleep(10000); exit(1); }
+  if (!want(kill(-1, 0), 0, "kill(-1, 0)")) return FAIL;
+  if (!want(kill(-1, SIGTERM), 0, "kill(-1, 15)")) return FAIL;
+  // The caller lives on (this line runs), and so does init; both children died of it.
+  waitpid(a, status, 0);
+  if (!want(load<i32>(status), SIGTERM, "a child's wait status after kill(-1, 15)")) return FAIL;
+  waitpid(b, status, 0);
+  if (!want(load<i32>(status), SIGTERM, "another child's wait status after kill(-1, 15)")) return FAIL;
+  return want(kill(1, 0), 0, "kill(1, 0) after kill(-1, 15)") ? OK : FAIL;
+}
+
 /** Kills a child that waits in waitpid for its own (sleeping) child. */
 function t_killwait(): i32 {
   const pid = fork();
@@ -1047,6 +1118,84 @@ function t_nanosleep(): i32 {
   if (!badranges(nscall, "nanosleep", false, 8)) return FAIL;
   // A request across a page boundary, in pages never touched (zeros: 0 s).
   return want(nanosleep(fresh + PGSIZE - 4, 0), 0, "nanosleep(a zero request across a page boundary)") ? OK : FAIL;
+}
+
+function hugesleepbody(): void {
+  // 42,949,673 s is 4,294,967,300 ticks of 10 ms: more than 32 bits (it used to wrap to 4 ticks).
+  store<u32>(ts, 42949673); store<u32>(ts, 0, 4);
+  nanosleep(ts, 0);
+  exit(1);
+}
+
+/** nanosleep: a negative tv_sec is EINVAL; a sleep too long to count in ticks is not cut short. */
+function t_nanosleephuge(): i32 {
+  store<u32>(ts, 0xffffffff); store<u32>(ts, 0, 4);
+  if (!want(nanosleep(ts, 0), EINVAL, "nanosleep(-1 s)")) return FAIL;
+  store<u32>(ts, 0x80000000); store<u32>(ts, 0, 4);
+  if (!want(nanosleep(ts, 0), EINVAL, "nanosleep(INT_MIN s)")) return FAIL;
+  for (let k = 0; k < 2; k++) {
+    const pid = fork();
+    if (pid == 0) {
+      if (k == 0) hugesleepbody();
+      // The largest: 2^31 - 1 s.
+      store<u32>(ts, 0x7fffffff); store<u32>(ts, 999999999, 4);
+      nanosleep(ts, 0);
+      exit(1);
+    }
+    // Still asleep a second later: killed, it dies of the kill.
+    if (!want(waitfor(pid, 1000), -1, "a child in nanosleep(%s s) ended at once, wait status", k == 0 ? s("42949673") : s("2147483647"))) return FAIL;
+    kill(pid, SIGKILL);
+    waitpid(pid, status, 0);
+    if (!want(load<i32>(status), SIGKILL, "the long sleeper's wait status")) return FAIL;
+  }
+  return OK;
+}
+
+function readzerobody(): void { exit(read(0, buf, 0) == 0 ? 0 : 1); }
+
+/** read of 0 bytes: 0 at once, even from the console with no line typed; a directory read with
+ * room for less than one 32-byte entry: EINVAL (not 0, which would read as its end). */
+function t_readzero(): i32 {
+  const pid = fork();
+  if (pid == 0) readzerobody();
+  const st = waitfor(pid, 1000);
+  if (st == -1) { kill(pid, SIGKILL); waitpid(pid, status, 0); return fail("read(0, buf, 0) waited for a line"); }
+  if (!want(st, 0, "read(0, buf, 0) in a child: wait status")) return FAIL;
+  const fd = open("/bin", 0, 0);
+  if (!want(read(fd, buf, 0), 0, "read(/bin, 0)")) return FAIL;
+  if (!want(read(fd, buf, 5), EINVAL, "read(/bin, 5)")) return FAIL;
+  if (!want(read(fd, buf, 31), EINVAL, "read(/bin, 31)")) return FAIL;
+  if (!want(read(fd, buf, 32), 32, "read(/bin, 32) after the refused reads")) return FAIL;
+  close(fd);
+  const pd = open("/proc", 0, 0);
+  if (pd == ENOENT) return OK;
+  if (!want(read(pd, buf, 7), EINVAL, "read(/proc, 7)")) return FAIL;
+  if (!want(read(pd, buf, 32), 32, "read(/proc, 32)")) return FAIL;
+  close(pd);
+  if (!want(read(pd, buf, 0), EBADF, "read(a closed descriptor, 0)")) return FAIL;
+  return want(read(-1, buf, 0), EBADF, "read(-1, 0)") ? OK : FAIL;
+}
+
+/** ioctl: EBADF for a descriptor not open, ENOTTY for one not on the console, EINVAL for a
+ * request the console does not know, EFAULT for a bad argument — in that order. */
+function t_ioctl(): i32 {
+  if (!want(ioctl(-1, 0x540f, buf), EBADF, "ioctl(-1, TIOCGPGRP)")) return FAIL;
+  if (!want(ioctl(1000, 0x540f, buf), EBADF, "ioctl(1000, TIOCGPGRP)")) return FAIL;
+  if (!want(ioctl(9, 0x540f, buf), EBADF, "ioctl(9, never opened)")) return FAIL;
+  const fd = open("/etc/motd", 0, 0);
+  if (!want(ioctl(fd, 0x540f, buf), ENOTTY, "ioctl(/etc/motd, TIOCGPGRP)")) return FAIL;
+  close(fd);
+  if (!want(ioctl(0, 0x1234, 0), EINVAL, "ioctl(0, 0x1234, NULL)")) return FAIL;
+  if (!want(ioctl(0, 0x540f, 0xC0000000), EFAULT, "ioctl(0, TIOCGPGRP, kernel address)")) return FAIL;
+  if (!want(ioctl(0, 0x5410, 0), EFAULT, "ioctl(0, TIOCSPGRP, NULL)")) return FAIL;
+  store<i32>(buf, -7);
+  if (!want(ioctl(0, 0x540f, buf), 0, "ioctl(0, TIOCGPGRP)")) return FAIL;
+  if (!check(load<i32>(buf) >= 0, "TIOCGPGRP gave %d", load<i32>(buf))) return FAIL;
+  // A descriptor on the console that is not 0, 1 or 2 is a terminal too; a closed 0 is not.
+  const pid = fork();
+  if (pid == 0) { close(0); exit(ioctl(0, 0x540f, buf) == EBADF ? 0 : 1); }
+  waitpid(pid, status, 0);
+  return want(load<i32>(status), 0, "ioctl on a closed descriptor 0: wait status") ? OK : FAIL;
 }
 
 // ================================================================================================
@@ -1340,6 +1489,19 @@ function t_faultonly(): i32 {
 /** POPFD at CPL 3 changes neither IOPL nor IF (user code runs with IOPL 0). */
 function t_iopl(): i32 {
   return runs(0, "/bin/ut-asm", s("f")) ? OK : FAIL;
+}
+
+/** TF set from user mode (POPFD): the single-step trap kills with SIGTRAP, one line. */
+function t_faultstep(): i32 {
+  return runs(SIGTRAP, "/bin/ut-asm", s("e")) ? OK : FAIL;
+}
+
+/** IRETD from user mode with a frame that leaves ring 3 or names no selector: #GP (SIGSEGV); to
+ * the kernel's text: a fault on the fetch (SIGSEGV). */
+function t_iretbad(): i32 {
+  if (!runs(SIGSEGV, "/bin/ut-asm", s("k"))) return FAIL;
+  if (!runs(SIGSEGV, "/bin/ut-asm", s("q"))) return FAIL;
+  return runs(SIGSEGV, "/bin/ut-asm", s("v")) ? OK : FAIL;
 }
 
 /** Unknown system-call numbers: ENOSYS. */
@@ -2344,6 +2506,35 @@ function t_mmapbad(): i32 {
   return OK;
 }
 
+/** Lengths that wrap: mmap2 as big as user space, munmap and mprotect with a length that rounds
+ * up to 4 GiB (to 0), a file offset past 32 bits. Refused, nothing changed (an mprotect of this
+ * kind used to panic the kernel). */
+function t_mmapwrap(): i32 {
+  const before = nmaps();
+  if (!want(<i32>mmap2(0, 0xC0000000, PROT_RW, MAP_ANON, -1, 0), ENOMEM, "mmap2(0, 0xc0000000)")) return FAIL;
+  if (!want(<i32>mmap2(0, 0xBFFFF001, PROT_RW, MAP_ANON, -1, 0), ENOMEM, "mmap2(0, 0xbffff001)")) return FAIL;
+  if (!want(<i32>mmap2(0x40000000, 0xC0000000, PROT_RW, MAP_ANON, -1, 0), ENOMEM, "mmap2(0x40000000, 0xc0000000)")) return FAIL;
+  if (!want(<i32>mmap2(0xFFFFF000, 0x2000, PROT_RW, MAP_ANON | MAP_FIXED, -1, 0), EINVAL, "mmap2(0xfffff000, 0x2000, MAP_FIXED)")) return FAIL;
+  // A hint at the stack's top is not taken: the mapping goes below the stack's 8 MiB.
+  const h = mmap2(0xBFFFF000, 0x2000, PROT_RW, MAP_ANON, -1, 0);
+  if (!check(!mmerr(h) && h + 0x2000 <= 0xBF800000, "mmap2(hint 0xbffff000) = 0x%08x", h)) return FAIL;
+  munmap(h, 0x2000);
+  const fd = open("/etc/motd", 0, 0);
+  if (!want(<i32>mmap2(0, PGSIZE, PROT_READ, MAP_PRIVATE, fd, 0x100000), EOVERFLOW, "mmap2(/etc/motd, pgoffset 0x100000)")) return FAIL;
+  if (!want(<i32>mmap2(0, PGSIZE, PROT_READ, MAP_PRIVATE, fd, 0xFFFFFFFF), EOVERFLOW, "mmap2(/etc/motd, pgoffset 0xffffffff)")) return FAIL;
+  close(fd);
+  if (!want(munmap(0x1000, 0xFFFFFFFF), EINVAL, "munmap(0x1000, 0xffffffff)")) return FAIL;
+  if (!want(munmap(0x08048000, 0xFFFFF001), EINVAL, "munmap(0x08048000, 0xfffff001)")) return FAIL;
+  if (!want(mprotect(0x08048000, 0xFFFFFFFF, 7), ENOMEM, "mprotect(0x08048000, 0xffffffff)")) return FAIL;
+  if (!want(mprotect(0x08048000, 0xFFFFF001, 1), ENOMEM, "mprotect(0x08048000, 0xfffff001)")) return FAIL;
+  if (!want(mprotect(0xBFFFF000, 0x2000, 7), ENOMEM, "mprotect(0xbffff000, 0x2000)")) return FAIL;
+  if (!want(mprotect(0xC0000000, PGSIZE, 7), ENOMEM, "mprotect(0xc0000000)")) return FAIL;
+  if (!want(munmap(0xC0000000, PGSIZE), EINVAL, "munmap(0xc0000000)")) return FAIL;
+  if (!want(nmaps(), before, "the regions after the refused calls")) return FAIL;
+  // The text is as it was: still runs, still read-only.
+  return runs(0, "/bin/true") ? OK : FAIL;
+}
+
 /** munmap-partial: unmapping the middle of a mapping splits it; the hole faults, the rest keeps its words. */
 function t_munmappartial(): i32 {
   const SZ: u32 = 5 * PGSIZE;
@@ -2597,9 +2788,15 @@ const tests = memory.data<usize>([
   changetype<usize>("killspin"), changetype<usize>(t_killspin), 0,
   changetype<usize>("killwait"), changetype<usize>(t_killwait), 0,
   changetype<usize>("killread"), changetype<usize>(t_killread), 0,
+  changetype<usize>("killself"), changetype<usize>(t_killself), 0,
+  changetype<usize>("killinit"), changetype<usize>(t_killinit), 0,
+  changetype<usize>("killgroup"), changetype<usize>(t_killgroup), 0,
   changetype<usize>("preempt"), changetype<usize>(t_preempt), 0,
   changetype<usize>("yield"), changetype<usize>(t_yield), 0,
   changetype<usize>("nanosleep"), changetype<usize>(t_nanosleep), 0,
+  changetype<usize>("nanosleep-huge"), changetype<usize>(t_nanosleephuge), 0,
+  changetype<usize>("readzero"), changetype<usize>(t_readzero), 0,
+  changetype<usize>("ioctl"), changetype<usize>(t_ioctl), 0,
   changetype<usize>("nosys"), changetype<usize>(t_nosys), 0,
   changetype<usize>("regs"), changetype<usize>(t_regs), 0,
   changetype<usize>("badesp"), changetype<usize>(t_badesp), 0,
@@ -2622,6 +2819,8 @@ const tests = memory.data<usize>([
   changetype<usize>("faultpriv"), changetype<usize>(t_faultpriv), 0,
   changetype<usize>("faultonly"), changetype<usize>(t_faultonly), 0,
   changetype<usize>("iopl"), changetype<usize>(t_iopl), 0,
+  changetype<usize>("faultstep"), changetype<usize>(t_faultstep), 0,
+  changetype<usize>("iretbad"), changetype<usize>(t_iretbad), 0,
   changetype<usize>("forkseq"), changetype<usize>(t_forkseq), 0,
   changetype<usize>("forkpar"), changetype<usize>(t_forkpar), 0,
   changetype<usize>("forkfull"), changetype<usize>(t_forkfull), 0,
@@ -2644,6 +2843,7 @@ const tests = memory.data<usize>([
   changetype<usize>("mmap-hint"), changetype<usize>(t_mmaphint), 0,
   changetype<usize>("mmap-file"), changetype<usize>(t_mmapfile), 120,
   changetype<usize>("mmap-bad"), changetype<usize>(t_mmapbad), 0,
+  changetype<usize>("mmap-wrap"), changetype<usize>(t_mmapwrap), 0,
   changetype<usize>("munmap-partial"), changetype<usize>(t_munmappartial), 0,
   changetype<usize>("mprotect-split"), changetype<usize>(t_mprotectsplit), 0,
   changetype<usize>("out-of-swap"), changetype<usize>(t_outofswap), 120,

@@ -12,6 +12,10 @@
 ;   p  a system call keeps EBX ECX EDX ESI EDI EBP: status 0, else 10 + which register changed
 ;   f  POPFD cannot raise IOPL or clear IF at CPL 3: status 0; 1 if IOPL changed, 2 if IF did
 ;   z  system calls work with ESP pointing nowhere: exit(42) made with ESP = 0x40000000
+;   e  POPFD sets TF: the single-step trap (#DB) after the next instruction: SIGTRAP
+;   k  IRETD popping the kernel's CS 0x08 (a more privileged ring): #GP, SIGSEGV
+;   q  IRETD popping CS 0x33 (no such selector): #GP, SIGSEGV
+;   v  IRETD to CS 0x1B with EIP in the kernel's half: #PF on the fetch, SIGSEGV
 section .text
 global main
 main:
@@ -52,6 +56,14 @@ main:
     je do_flags
     cmp eax, 'z'
     je do_badesp
+    cmp eax, 'e'
+    je do_step
+    cmp eax, 'k'
+    je do_iretk
+    cmp eax, 'q'
+    je do_iretq
+    cmp eax, 'v'
+    je do_iretv
 usage:
     mov eax, 100
     ret
@@ -220,3 +232,45 @@ do_badesp:
     mov eax, 1
     int 0x80
     ud2
+
+; TF set from user mode: the instruction after POPFD runs, then #DB.
+do_step:
+    pushfd
+    or dword [esp], 0x100
+    popfd
+    nop
+    mov eax, 101
+    ret
+
+; An IRETD frame (EIP, CS, EFLAGS, ESP, SS) returning to ring 0: refused with #GP.
+do_iretk:
+    mov ecx, esp
+    push 0x10
+    push ecx
+    pushfd
+    push 0x08
+    push iret_back
+    iretd
+
+; An IRETD frame with CS 0x33: refused with #GP.
+do_iretq:
+    mov ecx, esp
+    push 0x23
+    push ecx
+    pushfd
+    push 0x33
+    push iret_back
+    iretd
+
+; An IRETD to ring 3 at the kernel's text: the fetch faults (supervisor page), SIGSEGV.
+do_iretv:
+    pushfd
+    push 0x1b
+    push 0xC0100000
+    iretd
+
+; Reached only if an IRETD above was let through: exit(101) (the stack is not main's any more).
+iret_back:
+    mov ebx, 101
+    mov eax, 1
+    int 0x80
