@@ -154,7 +154,7 @@ describe('toy86 debug: gdb\'s words for more mistakes', () => {
     expect(o[3].out).toBe('Numeric constant too large.\n');
     expect(o[4].out).toMatch(/\[Inferior 1 \(toy86\) exited normally\]\n$/);
     expect(o[5].out).toBe('The program is not being run.\n');
-    expect(o[6].out).toMatch(/^eip\s+0x[0-9a-f]+\s+0x[0-9a-f]+ <\w+\+\d+>\n$/);
+    expect(o[6].out).toMatch(/^eip\s+0x[0-9a-f]+\s+0x[0-9a-f]+ <\w+\+\d+ at [\w/.]+\.(ts|s):\d+>\n$/);
     d.close();
   });
 });
@@ -189,6 +189,32 @@ describe('toy86 debug: locations in another program and disassemble\'s addresses
     expect(first[0]).toBe('Dump of assembler code from 0x0 to 0x2:');
     expect(first[1]).toMatch(/^ {3}0x00000000:\t/);
     expect(o[5].out).toBe('Cannot access memory at address 0x0\n');
+    d.close();
+  });
+});
+
+describe('toy86 debug: addresses with their source line; register locations', () => {
+  it('x/i and disassemble $pc name symbol+offset and the line (SPEC §6); symbol-filename off gives gdb\'s short form', async () => {
+    const d = start(cow);
+    const line = lineOf('kernel/trap.ts', 'const va = rcr2();');
+    const t = await d.run([
+      'break handlePageFault',
+      'continue',
+      'x/i $pc',
+      'disassemble $pc 1',
+      'disassemble $pc+3 1',
+      'set print symbol-filename off',
+      'x/i $pc',
+    ]);
+    const o = outputs(t);
+    const kernel = new Program('kernel', 'kernel.elf', readElf(f.kernel), true);
+    const hexShort = (n: number) => `0x${(n >>> 0).toString(16)}`;
+    const pc = d.session.m.cpu.eip >>> 0;
+    const off = pc - kernel.byName.get('handlePageFault')![0].addr;
+    expect(o[2].out).toBe(`=> ${hex8(pc)} <handlePageFault+${off} at kernel/trap.ts:${line}>:\tmov eax, cr2\n`);
+    expect(o[3].out).toBe(`Dump of assembler code from ${hexShort(pc)} to ${hexShort(pc + 3)}:\n=> ${hex8(pc)} <handlePageFault+${off} at kernel/trap.ts:${line}>:\tmov eax, cr2\nEnd of assembler dump.\n`);
+    expect(o[4].out).toMatch(new RegExp(`^Dump of assembler code from ${hexShort(pc + 3)} to 0x[0-9a-f]+:\\n {3}${hex8(pc + 3)} <handlePageFault\\+${off + 3} at kernel/trap.ts:\\d+>:\\t`));
+    expect(o[6].out).toBe(`=> ${hex8(pc)} <handlePageFault+${off}>:\tmov eax, cr2\n`);
     d.close();
   });
 });

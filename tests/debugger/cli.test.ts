@@ -55,7 +55,7 @@ hi
 Breakpoint 1, done () at hello.s:14
 14	    mov al, 7
 (toy86) info registers eip
-eip            0x100018           0x100018 <done>
+eip            0x100018           0x100018 <done at hello.s:14>
 (toy86) x/s msg
 0x101000 <msg>:	"hi\\n"
 (toy86) print $al

@@ -171,7 +171,7 @@ describe('toy86 debug: a page fault from user code into the kernel and back', ()
     const m = d.session.m;
     const fault = { ...m.lastException };
     expect(fault.vector).toBe(14);
-    expect(o[4].out).toMatch(new RegExp(`\\nCatchpoint 2 \\(page fault \\(#PF\\), error 0x7, cr2 ${hex8(fault.cr2)} at ${hex8(fault.eip)} <main\\+\\d+>\\), vector14 \\(\\) at vectors.s:\\d+\\n$`));
+    expect(o[4].out).toMatch(new RegExp(`\\nCatchpoint 2 \\(page fault \\(#PF\\), error 0x7, cr2 ${hex8(fault.cr2)} at ${hex8(fault.eip)} <main\\+\\d+ at userland/demos/cow.ts:${forkLine}>\\), vector14 \\(\\) at vectors.s:\\d+\\n$`));
     expect(o[5].out).toMatch(new RegExp(`^#0  vector14 \\(\\) at vectors.s:\\d+\\n#1  <page fault \\(#PF\\), error 0x7, from CPL 3>\\n#2  ${hex8(fault.eip)} in main \\(argc=1, argv=0x[0-9a-f]+\\) at userland/demos/cow.ts:${forkLine}\\n$`));
     // The walk's entries are the page tables' own.
     const cr3 = d.session.register('cr3')!.v >>> 0;

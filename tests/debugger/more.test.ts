@@ -50,7 +50,8 @@ describe('toy86 debug: frames', () => {
     const line = lineOf('kernel/trap.ts', 'const c = cowfault(');
     expect(o[3].out.split('\n')[1]).toBe(`${line}\t    const c = cowfault(p.pgdir, va, p.pid);`);
     const pc1 = /^#1  (0x[0-9a-f]{8}) in handlePageFault/.exec(bt[1])![1];
-    expect(o[4].out).toBe(`$1 = (void (*)()) ${pc1.replace(/^0x0*/, '0x')} <handlePageFault+${parseInt(pc1, 16) - kernel.lookup('handlePageFault')[0].addr}>\n`);
+    // $pc names the frame's place, and its source line (SPEC §6; gdb's `set print symbol-filename on`).
+    expect(o[4].out).toBe(`$1 = (void (*)()) ${pc1.replace(/^0x0*/, '0x')} <handlePageFault+${parseInt(pc1, 16) - kernel.lookup('handlePageFault')[0].addr} at kernel/trap.ts:${line}>\n`);
     expect(o[5].out).toMatch(/^Stack level 1, frame at 0x[0-9a-f]+:\n eip = 0x[0-9a-f]+ in handlePageFault \(kernel\/trap.ts:\d+\); saved eip = 0x[0-9a-f]+\n/);
     expect(o[6].out.split('\n')[0]).toBe(bt[2]);
     expect(o[7].out).toBe(bt[4] + '\n');                     // up 2: the trap's pseudo-frame
@@ -186,10 +187,10 @@ describe('toy86 debug: display and x\'s formats', () => {
     const o = outputs(t);
     const at = (cmd: string) => o.find((x) => x.cmd === cmd)!.out;
     expect(at('display $eax')).toMatch(/^1: \$eax = -?\d+\n$/);
-    expect(at('display/i $pc')).toMatch(/^3: x\/i \$pc\n=> 0x[0-9a-f]{8} <userinit\+\d+>:\t.+\n$/);
+    expect(at('display/i $pc')).toMatch(/^3: x\/i \$pc\n=> 0x[0-9a-f]{8} <userinit\+\d+ at kernel\/proc.ts:\d+>:\t.+\n$/);
     expect(at('info display')).toBe('Auto-display expressions now in effect:\nNum Enb Expression\n1:   y  $eax\n2:   y  /x $esp\n3:   y  /i $pc\n4:   y  /2xw $sp\n');
     // After stepi: the location, then each display in order.
-    expect(o[7].out).toMatch(/\n1: \$eax = -?\d+\n2: \/x \$esp = 0x[0-9a-f]+\n3: x\/i \$pc\n=> 0x[0-9a-f]{8} <\w+(\+\d+)?>:\t.+\n4: x\/2xw \$sp\n0x[0-9a-f]+( <[^>]+>)?:\t0x[0-9a-f]{8}\t0x[0-9a-f]{8}\n$/);
+    expect(o[7].out).toMatch(/\n1: \$eax = -?\d+\n2: \/x \$esp = 0x[0-9a-f]+\n3: x\/i \$pc\n=> 0x[0-9a-f]{8} <\w+(\+\d+)? at kernel\/\w+\.ts:\d+>:\t.+\n4: x\/2xw \$sp\n0x[0-9a-f]+( <[^>]+>)?:\t0x[0-9a-f]{8}\t0x[0-9a-f]{8}\n$/);
     expect(o[10].out).not.toMatch(/^[12]: /m);
     expect(o[10].out).toMatch(/^3: x\/i \$pc$/m);
     expect(o[13].out).not.toMatch(/^\d: /m);

@@ -1286,7 +1286,7 @@ async function traceCommand(s: Session, args: string, ctx: CommandContext): Prom
     ctx.traceStop = start(s.m, next, (line) => {
       const count = parseInt(line, 10);
       if (s.mode === 'live' && !(count < s.shownUntil)) s.out(line + '\n');
-    }, (a) => s.angle(a));
+    }, (a) => s.angle(a, false)); // trace lines as boot's and run's: <symbol+offset>
   }
   out(s, next.length ? `Tracing ${next.join(' ')}.` : 'Tracing off.');
 }

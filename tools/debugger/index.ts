@@ -93,7 +93,7 @@ async function sessionTrace(session: Session, spec: string, file: string | undef
   const stop = startTrace(session.m, kinds, (line) => {
     if (failed || session.mode !== 'live' || parseInt(line, 10) < session.shownUntil) return;
     try { sink.write(line); } catch (e) { report(e); }
-  }, (a) => session.angle(a));
+  }, (a) => session.angle(a, false)); // trace lines as boot's and run's: <symbol+offset>
   return () => { stop(); try { sink.close(); } catch (e) { report(e); } };
 }
 

@@ -326,19 +326,23 @@ export class Session implements Inspector {
     return f && f.sectionAt(a) ? f : null;
   }
 
-  /** `<handlePageFault+18>` (gdb's decimal offsets), or ''. */
-  angle(addr: number): string {
+  /** `<handlePageFault+18 at kernel/trap.ts:111>` (gdb's decimal offsets), or ''; withLine false: `<handlePageFault+18>`. */
+  angle(addr: number, withLine = this.symbolFilename): string {
     const p = this.programFor(addr);
     const s = p?.symbolAt(addr);
     if (!s) return '';
     const off = (addr >>> 0) - s.addr;
     // gdb's `set print symbol-filename on`: the source line too, where it is known.
-    const row = this.symbolFilename ? p!.lineAt(addr) : null;
+    const row = withLine ? p!.lineAt(addr) : null;
     return `<${s.name}${off ? `+${off}` : ''}${row ? ` at ${row.file}:${row.line}` : ''}>`;
   }
 
-  /** gdb's `set print symbol-filename`: `<handlePageFault+18 at kernel/trap.ts:111>`. */
-  symbolFilename = false;
+  /**
+   * gdb's `set print symbol-filename`: `<handlePageFault+18 at kernel/trap.ts:111>`. On by default
+   * (SPEC §6: addresses print with `<symbol+offset>` and the source line where known); `set print
+   * symbol-filename off` gives gdb's default.
+   */
+  symbolFilename = true;
 
   /** A symbol by name: the kernel's, then the focus program's, then the one program that has it. */
   findSymbol(name: string, qualifier?: string): { program: Program; sym: Sym } | null {
@@ -576,7 +580,7 @@ export class Session implements Inspector {
   // ---- locations ------------------------------------------------------------------------------
 
   /**
-   * A location (LOC): `*EXPR`, an address, `file.ts:line`, `LINE`, `symbol`, `symbol+offset`,
+   * A location (LOC): `*EXPR`, an address, `$reg` (an expression), `file.ts:line`, `LINE`, `symbol`, `symbol+offset`,
    * `file.ts:function`, `program:function`. A function stands for its first line after the
    * prologue, as in gdb.
    */
@@ -589,6 +593,11 @@ export class Session implements Inspector {
     }
     if (/^0x[0-9a-f]+$/i.test(s)) {
       const a = parseInt(s, 16) >>> 0;
+      return { addr: a, program: this.programFor(a) };
+    }
+    if (s.startsWith('$')) {
+      // A register or convenience variable ($pc, $eip + 8, $bpnum...): an expression, as gdb takes it.
+      const a = this.eval(s).v >>> 0;
       return { addr: a, program: this.programFor(a) };
     }
     let m = /^(.+):(\d+)$/.exec(s);
