@@ -7,7 +7,7 @@ import { consputc, consread } from './console';
 import { readi, isize, itype, imode, T_DIR } from './fs';
 import { KERNBASE, PGSIZE } from './memlayout';
 import { kalloc, kfree, FRAME_KERNEL } from './kalloc';
-import { procgen, procgen_len } from './procfs';
+import { procgen, procgen_len, procnomem } from './procfs';
 
 declare function memcopy(dst: usize, src: usize, n: u32): void;
 
@@ -67,7 +67,7 @@ export function fdopenproc(path: usize): i32 {
     if (load<u32>(s) != F_NONE) continue;
     const isdir = memory.data(4, 4);
     const pa = procgen(path, isdir);
-    if (pa == 0) return -2;
+    if (pa == 0) return procnomem ? -12 : -2; // ENOMEM: no frame for the text; ENOENT
     store<u32>(s, load<u32>(isdir) != 0 ? F_PROCDIR : F_PROC); store<u32>(s, pa, 4); store<u32>(s, 0, 8); store<u32>(s, procgen_len(), 12);
     return <i32>fd;
   }

@@ -35,6 +35,19 @@ export let nframes: u32 = 0;
 let freelist: u32 = 0;
 export let freecount: u32 = 0;
 
+/**
+ * Frames held by kernel allocations (page directories and tables, kernel stacks, /proc pages),
+ * and the most there may be: half of the frames free at boot. Kernel frames cannot be evicted;
+ * without a bound, processes (a fork bomb, descriptors on /proc files) could fill memory with
+ * them until the few user frames left were too few for the processes to run at all — each
+ * page-in evicting a page another process needs next, forever, with no process ever killed.
+ * The other half is always there for user pages (and swap); a kernel allocation past the bound
+ * fails as if memory were out: fork is EAGAIN, an open of /proc ENOMEM, a page table that
+ * cannot be had kills its process.
+ */
+export let kernframes: u32 = 0;
+let kernlimit: u32 = 0;
+
 export function frame(pa: usize): Frame {
   return changetype<Frame>(table + (pa >>> 12) * sizeof<Frame>());
 }
@@ -56,6 +69,7 @@ export function kinit(end: usize, memBytes: u32): void {
       f.pid = -1; f.flags = 0; f.next = freelist; freelist = n + 1; freecount++;
     }
   }
+  kernlimit = freecount / 2;
 }
 
 /** A zeroed free frame, as a physical address (0 when there is none); one reference. */
@@ -67,6 +81,8 @@ export function kalloc(flags: u32, pid: i32, va: usize): usize {
 
 /** A free frame whose contents the caller is about to overwrite (not zeroed). */
 export function kallocraw(flags: u32, pid: i32, va: usize): usize {
+  const kernel = (flags & FRAME_KERNEL) != 0;
+  if (kernel && kernframes >= kernlimit) return 0; // the kernel's half is used up
   // Low on frames: the replacement policy evicts (swap.ts); it may sleep on the disk.
   if (freecount <= LOWWATER) reclaim();
   if (freelist == 0) return 0;
@@ -75,6 +91,7 @@ export function kallocraw(flags: u32, pid: i32, va: usize): usize {
   freelist = f.next;
   freecount--;
   f.next = 1; f.pid = pid; f.va = va; f.flags = flags;
+  if (kernel) kernframes++;
   return n << 12;
 }
 
@@ -103,6 +120,7 @@ export function kfree(pa: usize): void {
   if (f.pid == -1 || (f.flags & FRAME_RESERVED) != 0) panic("kfree: frame is free or reserved", 0);
   // On a list of the lru2 policy (flags bits 8–9): off it.
   if ((f.flags & 0x300) != 0 && (f.flags & FRAME_USER) != 0) lruforget(pa);
+  if ((f.flags & FRAME_KERNEL) != 0) kernframes--;
   f.pid = -1; f.flags = 0; f.va = 0;
   f.next = freelist;
   freelist = n + 1;

@@ -94,6 +94,9 @@ function maps(p: Proc): void {
   }
 }
 
+/** Whether the last procgen failed for want of a frame (ENOMEM), not for want of the file. */
+export let procnomem = false;
+
 /** One procgen at a time: it writes through `out` and `len`, and may sleep (a disk read, a frame). */
 let genbusy = false;
 const genchan = memory.data(4, 4);
@@ -113,6 +116,7 @@ function procgen_locked(path: usize, isdir: usize): usize {
   let i: u32 = 5;
   while (load<u8>(path, i) == 47) i++;
   const pa = kalloc(FRAME_KERNEL, 0, 0);
+  procnomem = pa == 0;
   if (pa == 0) return 0;
   out = KERNBASE + pa;
   len = 0;
