@@ -27,14 +27,15 @@ const TESTS = [
   'nanosleep', 'nanosleep-huge', 'readzero', 'ioctl', 'nosys', 'regs', 'badesp',
   'brk', 'brkwrap', 'brkleak', 'exitleak', 'bss', 'textfile', 'stack', 'stackover', 'stacklimit',
   'faultnull', 'faulttext', 'faultkernel', 'faultwild', 'faultdiv', 'faultud', 'faultint3',
-  'faultpriv', 'faultonly', 'iopl', 'faultstep', 'iretbad', 'forkseq', 'forkpar', 'forkfull', 'procstat', 'meminfo',
+  'faultpriv', 'faultonly', 'iopl', 'faultstep', 'iretbad', 'forkseq', 'forkpar', 'forkfull', 'kmemfull', 'procstat', 'meminfo',
   'readrace', 'openrace', 'readaligned',
   'page-linear', 'page-parallel', 'page-shuffle', 'page-mergesort', 'cow-three', 'cow-read',
   'mmap-anon', 'mmap-fixed', 'mmap-hint', 'mmap-file', 'mmap-bad', 'mmap-wrap', 'munmap-partial', 'mprotect-split',
   'out-of-swap', 'cow-big',
 ];
-/** The tests that page on a small machine, run again on one of 2 MiB with 8 MiB of swap. */
-const SMALL = ['page-linear', 'page-parallel', 'page-shuffle', 'page-mergesort', 'cow-three', 'cow-read', 'mmap-file', 'out-of-swap', 'cow-big'];
+/** The tests that page on a small machine, run again on one of 2 MiB with 8 MiB of swap (and
+ * kmemfull, whose kernel pages would crowd out the user pages there). */
+const SMALL = ['kmemfull', 'page-linear', 'page-parallel', 'page-shuffle', 'page-mergesort', 'cow-three', 'cow-read', 'mmap-file', 'out-of-swap', 'cow-big'];
 /** Tests that report `skipped (no /proc yet)` until the kernel synthesises /proc (SPEC §4.2). */
 const NEEDS_PROC = new Set(['procstat', 'meminfo']);
 

@@ -1574,6 +1574,50 @@ function t_forkfull(): i32 {
   return want(child(exitbody), 0, "a fork after the table was full: wait status") ? OK : FAIL;
 }
 
+function kmembody(): void {
+  // 13 descriptors on /proc files: a page of kernel memory each (or ENOMEM once the kernel's
+  // share of memory is used up).
+  for (let i = 0; i < 13; i++) {
+    const fd = open("/proc/self/maps", 0, 0);
+    if (fd < 0 && fd != ENOMEM) exit(100 + i);
+  }
+  // And 16 pages of its own, used over and over while its siblings do the same.
+  for (let round: u32 = 0; round < 3; round++) {
+    for (let i: u32 = 0; i < 16; i++) store<u32>(fresh + i * PGSIZE, round + i);
+    msleep(20);
+  }
+  for (let i: u32 = 0; i < 16; i++) if (load<u32>(fresh + i * PGSIZE) != 2 + i) exit(99);
+  exit(0);
+}
+
+/**
+ * Kernel memory cannot crowd out user memory: 40 children each hold 13 descriptors on /proc
+ * files (a kernel page each) and use 16 pages. On a small machine the kernel's pages would leave
+ * the children too few frames to run — each page-in evicting a page another needs next, for
+ * ever. The kernel keeps half the memory for user pages: opens past that are ENOMEM and forks
+ * EAGAIN (or ENOMEM), and every child that was made runs to its end.
+ */
+function t_kmemfull(): i32 {
+  let n = 0;
+  while (n < 40) {
+    const pid = fork();
+    if (pid < 0) {
+      if (!check(pid == EAGAIN || pid == ENOMEM, "fork = %d with the kernel's memory in use, want -11 or -12", pid)) break;
+      break;
+    }
+    if (pid == 0) kmembody();
+    store<i32>(pids, pid, <u32>n * 4);
+    n++;
+  }
+  for (let k = 0; k < n; k++) {
+    const pid = load<i32>(pids, <u32>k * 4);
+    if (waitpid(pid, status, 0) != pid) return fail("waitpid(child %d)", k);
+    if (!want(load<i32>(status), 0, "child %d of %d: wait status", k, n)) return FAIL;
+  }
+  if (rlen != 0) return FAIL;
+  return check(n >= 4, "only %d children", n) ? OK : FAIL;
+}
+
 // ================================================================================================
 // /proc (the kernel synthesises it: SPEC §4.2)
 // ================================================================================================
@@ -2824,6 +2868,7 @@ const tests = memory.data<usize>([
   changetype<usize>("forkseq"), changetype<usize>(t_forkseq), 0,
   changetype<usize>("forkpar"), changetype<usize>(t_forkpar), 0,
   changetype<usize>("forkfull"), changetype<usize>(t_forkfull), 0,
+  changetype<usize>("kmemfull"), changetype<usize>(t_kmemfull), 120,
   changetype<usize>("readrace"), changetype<usize>(t_readrace), 0,
   changetype<usize>("openrace"), changetype<usize>(t_openrace), 0,
   // Last: a kernel that gets this wrong may panic.
