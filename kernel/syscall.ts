@@ -233,6 +233,10 @@ function execve_locked(tf: TrapFrame): i32 {
 
 function sys_waitpid(tf: TrapFrame): i32 {
   const status = tf.ecx;
+  // Linux's options: WNOHANG (1), WUNTRACED (2), WCONTINUED (8) and __WNOTHREAD, __WALL,
+  // __WCLONE (the top three bits); no process stops here, so all but WNOHANG change nothing.
+  // Any other bit is EINVAL.
+  if ((tf.edx & ~(0x1 | 0x2 | 0x8 | 0xe0000000)) != 0) return EINVAL;
   if (status != 0 && !ucheck(status, 4, true)) return EFAULT;
   const st = memory.data(4, 4);
   const r = wait(<i32>tf.ebx, st, (tf.edx & 1) != 0); // options: WNOHANG (1)

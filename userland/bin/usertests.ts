@@ -392,6 +392,10 @@ function t_waitpid(): i32 {
   if (!want(waitpid(getpid(), status, 0), ECHILD, "waitpid(self)")) return FAIL;
   if (!want(waitpid(1, status, 0), ECHILD, "waitpid(1), not a child")) return FAIL;
   if (!want(waitpid(100000, status, 0), ECHILD, "waitpid(100000)")) return FAIL;
+  // Options Linux does not know: EINVAL (before ECHILD); WUNTRACED and WCONTINUED are known.
+  if (!want(waitpid(-1, status, 4), EINVAL, "waitpid(-1, status, 4)")) return FAIL;
+  if (!want(waitpid(-1, status, 0xffff), EINVAL, "waitpid(-1, status, 0xffff)")) return FAIL;
+  if (!want(waitpid(-1, status, 0x2 | 0x8), ECHILD, "waitpid(-1, status, WUNTRACED | WCONTINUED)")) return FAIL;
   // A given pid is waited for even when another child ends first.
   const a = fork();
   if (a == 0) exit(1);
