@@ -286,6 +286,9 @@ function sys_brk(tf: TrapFrame): i32 {
   const r = heapregion(p);
   if (want == 0 || want < p.brkbase || want > KERNBASE - PGSIZE || changetype<usize>(r) == 0) return <i32>p.brk;
   const newend = (want + PGSIZE - 1) & ~(PGSIZE - 1);
+  // Not below the start of the heap's (top) region: munmap may have cut the heap in two, and
+  // the region would turn inside out.
+  if (newend < r.start) return <i32>p.brk;
   // It may not run into another region (the stack's whole 8 MiB included).
   const rt = regions(p);
   for (let i: u32 = 0; i < NREGION; i++) {
@@ -299,13 +302,15 @@ function sys_brk(tf: TrapFrame): i32 {
   return <i32>want;
 }
 
+/** The heap's region: the highest one of kind heap (munmap may have cut the heap in pieces). */
 function heapregion(p: Proc): Region {
   const rt = regions(p);
+  let best = changetype<Region>(0);
   for (let i: u32 = 0; i < NREGION; i++) {
     const r = changetype<Region>(rt + i * 32);
-    if (r.kind == REGION_HEAP) return r;
+    if (r.kind == REGION_HEAP && (changetype<usize>(best) == 0 || r.start > best.start)) best = r;
   }
-  return changetype<Region>(0);
+  return best;
 }
 
 /** nanosleep(req, rem): sleeps for at least req's time, counted in timer ticks (docs/kernel.md). */

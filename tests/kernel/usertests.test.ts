@@ -25,7 +25,7 @@ const TESTS = [
   'write', 'open', 'openmany', 'close', 'fstat', 'execve', 'kill', 'killsig', 'killsleep',
   'killspin', 'killwait', 'killread', 'killself', 'killinit', 'killgroup', 'preempt', 'yield',
   'nanosleep', 'nanosleep-huge', 'readzero', 'ioctl', 'nosys', 'regs', 'badesp',
-  'brk', 'brkwrap', 'brkleak', 'exitleak', 'bss', 'textfile', 'stack', 'stackover', 'stacklimit',
+  'brk', 'brkwrap', 'brkcut', 'brkleak', 'exitleak', 'bss', 'textfile', 'stack', 'stackover', 'stacklimit',
   'faultnull', 'faulttext', 'faultkernel', 'faultwild', 'faultdiv', 'faultud', 'faultint3',
   'faultpriv', 'faultonly', 'iopl', 'faultstep', 'iretbad', 'forkseq', 'forkpar', 'forkfull', 'kmemfull', 'procstat', 'meminfo',
   'readrace', 'openrace', 'readaligned',

@@ -1270,6 +1270,30 @@ function t_brkwrap(): i32 {
   return fail("the child's wait status is 0x%x", st);
 }
 
+function brkholebody(): void { sink = load<u32>(gaddr); }
+
+/** brk after munmap cut the heap in two: the break lives at the end of the top piece; it may
+ * not go below that piece's start (the region would turn inside out); the bottom piece keeps
+ * its words, the hole faults. */
+function t_brkcut(): i32 {
+  const b0 = brk(0);
+  const base = (b0 + PGSIZE - 1) & ~(PGSIZE - 1);
+  const top = base + 16 * PGSIZE;
+  if (!want(<i32>brk(top), <i32>top, "brk(+16 pages)")) return FAIL;
+  for (let i: u32 = 0; i < 16; i++) store<u32>(base + i * PGSIZE, 0xC0DE0000 + i);
+  if (!want(munmap(base + 4 * PGSIZE, 4 * PGSIZE), 0, "munmap(pages 4-7 of the heap)")) return FAIL;
+  if (!want(<i32>brk(base + PGSIZE), <i32>top, "brk(into the bottom piece)")) return FAIL;
+  if (!want(<i32>brk(base + 6 * PGSIZE), <i32>top, "brk(into the hole)")) return FAIL;
+  if (!want(<i32>brk(top + 4 * PGSIZE), <i32>(top + 4 * PGSIZE), "brk(+4 more pages)")) return FAIL;
+  if (!want(<i32>brk(base + 10 * PGSIZE), <i32>(base + 10 * PGSIZE), "brk(shrinking the top piece)")) return FAIL;
+  for (let i: u32 = 0; i < 4; i++) if (!want(<i32>load<u32>(base + i * PGSIZE), <i32>(0xC0DE0000 + i), "heap page %u", i)) return FAIL;
+  for (let i: u32 = 8; i < 10; i++) if (!want(<i32>load<u32>(base + i * PGSIZE), <i32>(0xC0DE0000 + i), "heap page %u", i)) return FAIL;
+  gaddr = base + 5 * PGSIZE;
+  if (!dies(brkholebody, SIGSEGV, "reading the hole")) return FAIL;
+  gaddr = base + 12 * PGSIZE;
+  return dies(brkholebody, SIGSEGV, "reading above the shrunk break") ? OK : FAIL;
+}
+
 /** brk: 5 rounds of 4 MiB grown, touched and given back: more than the RAM, so frames must be freed. */
 function t_brkleak(): i32 {
   const base = brk(0);
@@ -2850,6 +2874,7 @@ const tests = memory.data<usize>([
   changetype<usize>("badesp"), changetype<usize>(t_badesp), 0,
   changetype<usize>("brk"), changetype<usize>(t_brk), 0,
   changetype<usize>("brkwrap"), changetype<usize>(t_brkwrap), 0,
+  changetype<usize>("brkcut"), changetype<usize>(t_brkcut), 0,
   changetype<usize>("brkleak"), changetype<usize>(t_brkleak), 0,
   changetype<usize>("exitleak"), changetype<usize>(t_exitleak), 0,
   changetype<usize>("bss"), changetype<usize>(t_bss), 0,
