@@ -3,23 +3,8 @@
 // on a small machine it runs through swap. Reports the faults it took from /proc/self/stat.
 
 import { printf, arg, atoi } from '../lib/ulib';
-import { brk, open, read, close, getpid } from '../lib/sys';
-
-const buf = memory.data(256, 4);
-
-/** Field n of /proc/self/stat. */
-function stat(n: i32): u32 {
-  const fd = open("/proc/self/stat", 0, 0);
-  const len = read(fd, buf, 255);
-  close(fd);
-  store<u8>(buf, 0, len > 0 ? <u32>len : 0);
-  let field = 1;
-  let i: u32 = 0;
-  while (field < n && load<u8>(buf, i) != 0) { if (load<u8>(buf, i) == 32) field++; i++; }
-  let v: u32 = 0;
-  while (load<u8>(buf, i) >= 48 && load<u8>(buf, i) <= 57) { v = v * 10 + (load<u8>(buf, i) - 48); i++; }
-  return v;
-}
+import { brk, getpid } from '../lib/sys';
+import { selfstat } from '../lib/procstat';
 
 /** A size: digits, then an optional K or M. */
 function size(s: usize): u32 {
@@ -45,6 +30,6 @@ export function main(argc: i32, argv: usize): i32 {
       if (load<u32>(base + p * 4096) != (p ^ me)) { printf("memhog: page %u is wrong\n", p); return 1; }
     }
   }
-  printf("memhog %d: %u KiB checked %u times, %u minor and %u major faults\n", me, pages * 4, passes, stat(10), stat(12));
+  printf("memhog %d: %u KiB checked %u times, %u minor and %u major faults\n", me, pages * 4, passes, selfstat(10), selfstat(12));
   return 0;
 }

@@ -12,6 +12,7 @@
 // SIGBUS, whether the program or the kernel touched it.
 
 import { printf, arg, streq } from '../lib/ulib';
+import { selfstat } from '../lib/procstat';
 import { mmap2, open, read, write, close } from '../lib/sys';
 
 const PROT_READ = 1, PROT_WRITE = 2, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20;
@@ -39,20 +40,6 @@ function procnum(path: string, key: string): u32 {
     return v;
   }
   return 0;
-}
-
-/** Field n of /proc/self/stat (10: minflt, 12: majflt). */
-function statfield(n: i32): u32 {
-  const fd = open("/proc/self/stat", 0, 0);
-  const len = read(fd, buf, 255);
-  close(fd);
-  store<u8>(buf, 0, len > 0 ? <u32>len : 0);
-  let field = 1;
-  let i: u32 = 0;
-  while (field < n && load<u8>(buf, i) != 0) { if (load<u8>(buf, i) == 32) field++; i++; }
-  let v: u32 = 0;
-  while (load<u8>(buf, i) >= 48 && load<u8>(buf, i) <= 57) { v = v * 10 + (load<u8>(buf, i) - 48); i++; }
-  return v;
 }
 
 /** The word that page p holds at word w. */
@@ -83,23 +70,23 @@ export function main(argc: i32, argv: usize): i32 {
   }
   // Written three times RAM's worth since, page 0 is out in swap now.
   const out1 = procnum("/proc/vmstat", "pswpout");
-  const maj0 = statfield(12);
+  const maj0 = selfstat(12);
   printf("swap: %u KiB mapped at 0x%08x (3 x MemTotal) and written: %u pages went out to swap\n", pages * 4, base, out1 - out0);
   if (viaread) {
     const fd = open("/etc/motd", 0, 0);
     const n = read(fd, base + 1024, 64);
     close(fd);
-    const maj = statfield(12) - maj0;
+    const maj = selfstat(12) - maj0;
     let same = n == mlen;
     for (let i: u32 = 0; same && i < <u32>n; i++) if (load<u8>(base + 1024 + i) != load<u8>(motd, i)) same = false;
     printf("swap: read() into page 0 brought it back from swap (major faults: %u): %d bytes, %s\n", maj, n, same ? "the file's" : "WRONG");
     if (!same) return 1;
   } else if (viawrite) {
     write(1, base + 2048, llen);
-    printf("swap: write() from page 0 brought it back from swap (major faults: %u)\n", statfield(12) - maj0);
+    printf("swap: write() from page 0 brought it back from swap (major faults: %u)\n", selfstat(12) - maj0);
   } else {
     const v = load<u32>(base);
-    printf("swap: page 0 came back from swap (major faults: %u), holding 0x%08x (%s)\n", statfield(12) - maj0, v, v == word(0, 0) ? "right" : "WRONG");
+    printf("swap: page 0 came back from swap (major faults: %u), holding 0x%08x (%s)\n", selfstat(12) - maj0, v, v == word(0, 0) ? "right" : "WRONG");
   }
   // Every page read back and checked (the words read() or write() did not touch).
   for (let p: u32 = 0; p < pages; p++) {
